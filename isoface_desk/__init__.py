@@ -1,0 +1,3 @@
+"""Isoface Desk: offline prescribing-safety checklists for oral isotretinoin."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,47 @@
+"""Where things live: data directory, default database URL, forms and resources folders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "isoface-desk"
+APP_AUTHOR = "Isoface"
+
+#: The project root holding forms/ and resources/ (the package is installed editable).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def forms_dir() -> Path:
+    """The forms/ folder: ISOFACE_FORMS_DIR if set, else the one beside the package."""
+    return Path(os.environ.get("ISOFACE_FORMS_DIR", PROJECT_ROOT / "forms"))
+
+
+def resources_dir() -> Path:
+    return PROJECT_ROOT / "resources"
+
+
+def data_dir() -> Path:
+    """The per-user data directory (ISOFACE_DATA_DIR overrides it, for tests and kiosks)."""
+    override = os.environ.get("ISOFACE_DATA_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def default_db_url() -> str:
+    """ISOFACE_DB_URL, else a SQLite file in the user data directory."""
+    env = os.environ.get("ISOFACE_DB_URL")
+    if env:
+        return env
+    return sqlite_url(data_dir() / "isoface.sqlite3")
+
+
+def demo_db_url() -> str:
+    return sqlite_url(data_dir() / "demo.sqlite3")
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"

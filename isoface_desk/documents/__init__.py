@@ -1,0 +1,1 @@
+"""The only ReportLab / pyHanko importer: document builders that return bytes."""

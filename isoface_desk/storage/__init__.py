@@ -1,0 +1,1 @@
+"""The only SQLAlchemy importer: engine, typed row models, repositories, audit chain, migrations."""
