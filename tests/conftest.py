@@ -40,7 +40,9 @@ def require_pg() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the real user data folder or database from a test."""
     data = tmp_path_factory.mktemp("userdata")
     monkeypatch.setenv("ISOFACE_DATA_DIR", str(data))
@@ -84,7 +86,10 @@ def _fresh_pg_database(admin_url: str) -> Iterator[str]:
 @pytest.fixture
 def shared_dir() -> Path:
     if not SHARED.is_dir():
-        pytest.skip(f"../shared is not beside the project (looked in {SHARED})")
+        reason = f"../shared is not beside the project (looked in {SHARED})"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
     return SHARED
 
 

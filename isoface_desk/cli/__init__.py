@@ -1,4 +1,4 @@
-"""The `isoface-desk` command: argparse with one module per subcommand; no subcommand starts the GUI.
+"""The `isoface-desk` command: argparse, one module per subcommand; none starts the GUI.
 
 Each module in COMMAND_MODULES has `register(subparsers)`, which adds its parser and sets
 `func(args) -> int`. Modules import their heavy dependencies inside `func`, so that

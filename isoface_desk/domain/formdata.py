@@ -1,7 +1,7 @@
 """Loading and validating the TOML data files under forms/.
 
 Every problem names the file, the key path and what is wrong, e.g.
-``profiles/uk-mhra-2026.toml: parameters.pregnancy_test_window_days: expected an integer, got 'three'``.
+``profiles/uk-mhra-2026.toml: tests.window_days: expected an integer, got 'three'``.
 A `Reader` walks a file's tables and collects every problem; `finish()` raises them all at once
 as one `FormDataError`.
 """
@@ -82,7 +82,13 @@ class Reader:
         return float(value) if kind is float else value  # type: ignore[return-value]
 
     def list_of(
-        self, table: dict[str, Any], key: str, kind: type[T], where: str = "", *, required: bool = True
+        self,
+        table: dict[str, Any],
+        key: str,
+        kind: type[T],
+        where: str = "",
+        *,
+        required: bool = True,
     ) -> list[T]:
         items = self.get(table, key, list, where, default=[], required=required) or []
         path = f"{where}.{key}" if where else key
@@ -91,7 +97,9 @@ class Reader:
             if _is_kind(item, kind):
                 out.append(float(item) if kind is float else item)  # type: ignore[arg-type]
             else:
-                self.problem(f"{path}[{i}]", f"expected {_TYPE_NAMES.get(kind, kind.__name__)}, got {item!r}")
+                self.problem(
+                    f"{path}[{i}]", f"expected {_TYPE_NAMES.get(kind, kind.__name__)}, got {item!r}"
+                )
         return out
 
     def one_of(self, value: object, allowed: Iterable[object], key: str) -> None:
