@@ -1,0 +1,215 @@
+"""Engines and units of work for SQLite and PostgreSQL, with plain-language errors.
+
+SQLite: WAL journal, `foreign_keys=ON`, a 10 s busy timeout and `synchronous=FULL`, so a
+committed transaction survives a power cut. SQLAlchemy emits BEGIN itself (the sqlite3
+driver's own transaction handling is switched off): `session_scope` starts each write unit
+of work with BEGIN IMMEDIATE, which takes the write lock up front. Writers therefore queue
+on the busy timeout instead of failing on a lock upgrade, and the audit chain stays linear.
+`read_scope` uses a plain (deferred) BEGIN: a consistent snapshot that never blocks writers.
+
+PostgreSQL (`postgresql+psycopg://`): the audit chain serializes its appends with a
+transaction-level advisory lock (see audit.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.orm import Session
+
+from isoface_desk.errors import ImmutableRecordError, IsofaceError, StorageError
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 10_000
+WRITE_OPTION = "isoface_write"
+IMMUTABLE_MARKER = "is append-only"
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for `url`: a SQLite file (its folder is created) or PostgreSQL via psycopg."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, echo=echo)
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":
+            url = parsed.set(drivername="postgresql+psycopg").render_as_string(
+                hide_password=False
+            )
+        return _postgres_engine(url, echo=echo)
+    raise StorageError(
+        f"Unsupported database '{parsed.get_backend_name()}': use a SQLite file "
+        "(sqlite:///path) or PostgreSQL (postgresql+psycopg://user@host/name)."
+    )
+
+
+def _sqlite_engine(url: str, *, echo: bool) -> Engine:
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        try:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StorageError(
+                f"The folder for the database file cannot be created ({err.strerror})."
+            ) from err
+    engine = create_engine(url, echo=echo)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN (see _on_begin)
+        cursor = dbapi_conn.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _postgres_engine(url: str, *, echo: bool) -> Engine:
+    engine = create_engine(
+        url, echo=echo, pool_pre_ping=True, connect_args={"client_encoding": "utf8"}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        with dbapi_conn.cursor() as cursor:
+            cursor.execute("SHOW server_encoding")
+            row = cursor.fetchone()
+        dbapi_conn.rollback()
+        if row is None or str(row[0]).upper() not in {"UTF8", "UTF-8"}:
+            raise StorageError(
+                "The PostgreSQL database does not use UTF-8, so patient names in other "
+                "scripts could be damaged. Create it with ENCODING 'UTF8'."
+            )
+
+    return engine
+
+
+def is_sqlite(engine_or_session: Engine | Session | Connection) -> bool:
+    bind = engine_or_session.get_bind() if isinstance(engine_or_session, Session) else (
+        engine_or_session
+    )
+    return bind.dialect.name == "sqlite"
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A write unit of work: commit on success, roll back on any error.
+
+    Database failures come out as StorageError (or ImmutableRecordError) with a message a
+    person can act on.
+    """
+    bind = engine.execution_options(**{WRITE_OPTION: True})
+    with _scope(bind) as session:
+        yield session
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """A read-only unit of work on one consistent snapshot; always rolled back."""
+    with _scope(engine, commit=False) as session:
+        yield session
+
+
+@contextmanager
+def _scope(bind: Engine, *, commit: bool = True) -> Iterator[Session]:
+    session = Session(bind=bind, expire_on_commit=False, autoflush=True)
+    try:
+        yield session
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    except IsofaceError:
+        session.rollback()
+        raise
+    except exc.DBAPIError as err:
+        _quiet_rollback(session)
+        raise translate_error(err) from err
+    except BaseException:
+        _quiet_rollback(session)
+        raise
+    finally:
+        session.close()
+
+
+def _quiet_rollback(session: Session) -> None:
+    try:
+        session.rollback()
+    except exc.DBAPIError:  # the connection itself is gone; closing is all we can do
+        log.debug("rollback failed after a database error", exc_info=True)
+
+
+def translate_error(err: exc.DBAPIError) -> IsofaceError:
+    """Turn a driver error into the typed error with a plain-language message."""
+    text = str(err.orig).lower() if err.orig is not None else str(err).lower()
+    if IMMUTABLE_MARKER in text:
+        return ImmutableRecordError(
+            "Signed records and audit events cannot be changed or deleted. "
+            "To correct a signed record, sign a new record that corrects it."
+        )
+    if "database is locked" in text or "database table is locked" in text:
+        return StorageError(
+            "The database is busy: another window or workstation has been writing for more "
+            "than 10 seconds. Nothing was saved; please try again in a moment."
+        )
+    if "disk is full" in text or "no space left" in text or "could not extend file" in text:
+        return StorageError(
+            "The disk holding the database is full. Nothing was saved; free some space "
+            "and try again."
+        )
+    if "readonly database" in text or "read-only" in text:
+        return StorageError(
+            "The database cannot be written (the file or folder is read-only). "
+            "Nothing was saved."
+        )
+    if "unable to open database" in text:
+        return StorageError(
+            "The database file cannot be opened: check that its folder exists and is "
+            "accessible."
+        )
+    if "file is not a database" in text or "malformed" in text:
+        return StorageError(
+            "The database file is damaged or is not an Isoface database. Restore the "
+            "latest backup."
+        )
+    if _is_unreachable(text):
+        return StorageError(
+            "The database server cannot be reached. Check the network connection and that "
+            "the server is running, then try again."
+        )
+    if isinstance(err, exc.OperationalError):
+        return StorageError(f"The database reported a problem: {err.orig}")
+    return StorageError(f"The database refused the change: {err.orig}")
+
+
+def _is_unreachable(text: str) -> bool:
+    markers = (
+        "connection refused",
+        "could not connect",
+        "connection failed",
+        "server closed the connection",
+        "could not translate host name",
+        "connection timeout",
+        "timeout expired",
+        "terminating connection",
+        "connection is closed",
+        "the connection is lost",
+    )
+    return any(marker in text for marker in markers)
