@@ -14,8 +14,9 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, Image, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Image, Paragraph, Spacer, Table
 
+from isoface_desk.documents import fonts
 from isoface_desk.documents.model import Signature
 from isoface_desk.documents.styles import (
     ACCENT,
@@ -28,6 +29,7 @@ from isoface_desk.documents.styles import (
     para,
     rich,
     styles,
+    table_style,
 )
 
 #: What a table cell may hold.
@@ -74,6 +76,7 @@ def qr_code(payload: str, size: float) -> Drawing:
     widget = QrCodeWidget(payload, barLevel="M", barBorder=2)
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.initialFontName = fonts.SANS  # else the drawing's state names Helvetica
     drawing.add(widget)
     return drawing
 
@@ -114,7 +117,7 @@ def data_table(
     ]
     if title is not None:
         commands += [("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), ACCENT_TINT)]
-    table.setStyle(TableStyle([*commands, *extra]))
+    table.setStyle(table_style([*commands, *extra]))
     return table
 
 
@@ -141,7 +144,7 @@ def field_grid(items: Sequence[tuple[str, str]], width: float, columns: int = 3)
         cells.append(row + [""] * (columns - len(row)))
     table = Table(cells, colWidths=[width / columns] * columns, hAlign="LEFT")
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, -1), ZEBRA),
@@ -180,7 +183,7 @@ def signature_boxes(signatures: Sequence[Signature], width: float) -> Table | Pa
     grid = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
     table = Table(grid, colWidths=[box_w] * per_row, hAlign="LEFT")
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -205,7 +208,7 @@ def _signature_cell(sig: Signature, width: float) -> Table:
     ]
     cell = Table(parts, colWidths=[width], hAlign="LEFT")
     cell.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("LINEBELOW", (0, 0), (0, 0), 0.6, INK),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),

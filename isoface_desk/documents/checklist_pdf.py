@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from isoface_desk.documents import clinical_blocks as cb
 from isoface_desk.documents.blocks import (
@@ -32,6 +32,7 @@ from isoface_desk.documents.styles import (
     para,
     rich,
     styles,
+    table_style,
 )
 
 DOCUMENT_TITLE = "Isotretinoin prescribing checklist"
@@ -144,7 +145,7 @@ def integrity_block(doc: ChecklistDocument, width: float) -> list[Flowable]:
         hAlign="LEFT",
     )
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, -1), ZEBRA),

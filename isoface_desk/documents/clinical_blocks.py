@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table
 
 from isoface_desk.documents.blocks import (
     Cell,
@@ -40,6 +40,7 @@ from isoface_desk.documents.styles import (
     para,
     rich,
     styles,
+    table_style,
 )
 
 SEVERITY_WORDS = {"block": "BLOCK", "warn": "WARNING", "info": "INFO"}
@@ -64,7 +65,7 @@ def verdict_banner(doc: ChecklistDocument, width: float) -> list[Flowable]:
         text = "<b>Clear</b> — no blocking finding and no warning."
     banner = Table([[rich(text, styles().body)]], colWidths=[width], hAlign="LEFT")
     banner.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("BACKGROUND", (0, 0), (-1, -1), tint),
                 ("LINEBEFORE", (0, 0), (0, -1), 4, colour),

@@ -20,7 +20,14 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    TableStyle,
+)
 
 from isoface_desk.documents import fonts
 from isoface_desk.documents.model import PaperSize
@@ -135,6 +142,11 @@ def styles() -> Styles:
         ),
         footer=_style("footer", fontSize=6.8, leading=8.6, textColor=MUTED),
     )
+
+
+def table_style(commands: Sequence[tuple[object, ...]]) -> TableStyle:
+    """A TableStyle whose plain-string cells use the embedded font, never Helvetica."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.SANS), *commands])
 
 
 def esc(text: str, font: str = fonts.SANS) -> str:
