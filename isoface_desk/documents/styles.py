@@ -77,6 +77,7 @@ class Styles:
     subtitle: ParagraphStyle
     h2: ParagraphStyle
     body: ParagraphStyle
+    numbered: ParagraphStyle
     small: ParagraphStyle
     muted: ParagraphStyle
     label: ParagraphStyle
@@ -122,6 +123,15 @@ def styles() -> Styles:
             keepWithNext=1,
         ),
         body=_style("body", spaceAfter=4),
+        numbered=_style(
+            "numbered",
+            fontSize=9.5,
+            leading=13.5,
+            leftIndent=7 * mm,
+            bulletIndent=0,
+            bulletFontName=fonts.SANS,
+            spaceAfter=4,
+        ),
         small=_style("small", fontSize=7.5, leading=10),
         muted=_style("muted", fontSize=8, leading=10.5, textColor=MUTED),
         label=_style("label", fontSize=7, leading=9, textColor=MUTED),
