@@ -1,0 +1,1 @@
+"""Reusable widgets without storage: signature pad, charts."""
