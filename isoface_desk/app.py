@@ -1,0 +1,150 @@
+"""Composition root of the GUI: logging, QApplication, excepthook, demo data, main window.
+
+Kept thin: it builds the parts and passes each its dependencies; behaviour lives in ui/.
+Logs go to `<data dir>/logs/isoface.log` by area (logger names `isoface.<area>`) and never
+hold patient identity: record ids only.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+import isoface_desk.config as config
+from isoface_desk.errors import IsofaceError
+from isoface_desk.ui.crash import CrashHandler
+from isoface_desk.ui.db_location import describe_database, sqlite_file
+from isoface_desk.ui.main_controller import ShellController
+from isoface_desk.ui.main_window import MainWindow
+from isoface_desk.ui.messages import MessageChannel, Severity
+
+log = logging.getLogger("isoface.app")
+APP_NAME = "Isoface Desk"
+HANDLER_NAME = "isoface-desk"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def app_version() -> str:
+    try:
+        return metadata.version("isoface-desk")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def configure_logging(log_dir: Path, level: int = logging.INFO) -> Path:
+    """A rotating file in `log_dir` plus warnings on stderr, for the `isoface` loggers."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / "isoface.log"
+    root = logging.getLogger("isoface")
+    root.setLevel(level)
+    if not any(h.get_name() == HANDLER_NAME for h in root.handlers):
+        file_handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+        stderr_handler = logging.StreamHandler()
+        stderr_handler.setLevel(logging.WARNING)
+        for handler in (file_handler, stderr_handler):
+            handler.setFormatter(logging.Formatter(LOG_FORMAT))
+            handler.set_name(HANDLER_NAME)
+            root.addHandler(handler)
+    logging.captureWarnings(True)
+    return path
+
+
+def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+    }.get(kind, logging.ERROR)
+    logging.getLogger("isoface.qt").log(level, "%s (%s)", message, context.category)
+
+
+def create_application(argv: list[str]) -> QApplication:
+    """The QApplication (reused if one exists), named, High-DPI ready, fonts loaded."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        # Fractional scaling (125 %, 150 %) as the system asks, not rounded; 200 % is exact.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(config.APP_AUTHOR)
+    app.setApplicationVersion(app_version())
+    app.setDesktopFileName(config.APP_NAME)
+    fonts = config.resources_dir() / "fonts"
+    for font in sorted(fonts.glob("*.ttf")):  # DejaVu: Latin, Greek, Cyrillic, Arabic names
+        QFontDatabase.addApplicationFont(str(font))
+    return app
+
+
+def ensure_demo_database(db_url: str, channel: MessageChannel) -> None:
+    """Seed the demo database the first time it is opened (a SQLite file that is missing)."""
+    path = sqlite_file(db_url)
+    if path is None:
+        log.info("demo: not a SQLite file, nothing seeded")
+        return
+    if path.exists():
+        return
+    try:
+        from isoface_desk.services.demo import seed_demo
+    except ImportError as exc:
+        if exc.name not in (None, "isoface_desk.services.demo"):
+            raise
+        log.warning("demo: isoface_desk.services.demo is not available")
+        channel.notice(
+            "Demo data is not available",
+            "This build cannot create the demo database yet (the demo data module is "
+            f"missing). The app opens without demo data.\n\nDatabase: {path}",
+            Severity.WARNING,
+        )
+        return
+    log.info("demo: seeding a new demo database")
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        seed_demo(db_url)
+    except IsofaceError as exc:
+        channel.report(exc)
+    finally:
+        QApplication.restoreOverrideCursor()
+
+
+def build_main_window(db_url: str, version: str) -> tuple[MainWindow, ShellController]:
+    window = MainWindow(describe_database(db_url))
+    controller = ShellController(window, version=version)
+    return window, controller
+
+
+def run_gui(db_url: str, demo: bool = False) -> int:
+    """Open the main window on `db_url` and run the event loop; the exit code."""
+    configure_logging(config.data_dir() / "logs")
+    version = app_version()
+    log.info("starting Isoface Desk %s", version)
+    previous_handler = qInstallMessageHandler(_qt_message)
+    app = create_application(sys.argv)
+    crash = CrashHandler(version)
+    crash.install()
+    channel = MessageChannel()
+    try:
+        if demo:
+            ensure_demo_database(db_url, channel)
+        window, _controller = build_main_window(db_url, version)
+        channel.set_parent_widget(window)
+        window.fit_to_screen()
+        window.show()
+        return int(app.exec())
+    finally:
+        crash.uninstall()
+        qInstallMessageHandler(previous_handler)
+        log.info("stopped")
