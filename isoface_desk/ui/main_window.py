@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
         self.nav.setVisible(bool(areas))
         if areas:
             self.nav.setCurrentRow(0)
+            self.nav.setFocus()  # arrow keys move between areas straight away
             self.stack.setCurrentWidget(self._pages[areas[0].key])
         else:
             self.stack.setCurrentWidget(self._pages[SIGNED_OUT])

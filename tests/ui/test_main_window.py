@@ -149,3 +149,13 @@ def test_a_real_page_replaces_the_placeholder(
     window.set_area_page("patients", real)
     assert window.page("patients") is real
     assert window.stack.currentWidget() is real
+
+
+def test_arrow_keys_move_between_areas(
+    qtbot: QtBot, shell: tuple[MainWindow, ShellController]
+) -> None:
+    window, controller = shell
+    controller.sign_in("Nurse", ["nurse"])
+    assert window.nav.hasFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_Down)
+    assert window.current_page_key() == "lab_orders"
