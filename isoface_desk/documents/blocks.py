@@ -9,14 +9,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TypeAlias
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode.qr import QrCode
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Image, Paragraph, Spacer, Table
 
-from isoface_desk.documents import fonts
 from isoface_desk.documents.model import Signature
 from isoface_desk.documents.styles import (
     ACCENT,
@@ -72,13 +70,10 @@ def parse_qr_payload(text: str) -> tuple[str, str]:
     return lines[1], lines[2]
 
 
-def qr_code(payload: str, size: float) -> Drawing:
-    widget = QrCodeWidget(payload, barLevel="M", barBorder=2)
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.initialFontName = fonts.SANS  # else the drawing's state names Helvetica
-    drawing.add(widget)
-    return drawing
+def qr_code(payload: str, size: float) -> Flowable:
+    """A QR code drawn straight onto the canvas (the graphics widget would encode twice
+    and build thousands of shapes: 90 ms against 20)."""
+    return QrCode(payload, width=size, height=size, qrBorder=2, qrLevel="M")
 
 
 def data_table(
