@@ -1,0 +1,167 @@
+"""Everything the safety engine reads from forms/: profiles, medicine classes, code lists.
+
+`load_catalog(forms_dir)` validates every file under forms/profiles, forms/medicines and
+forms/codes and raises one FormDataError listing every problem (file: key: what is wrong).
+`default_catalog()` loads the configured forms folder once per process.
+`resolve_profile(catalog, name, visit_date)` turns a profile id or family into a profile.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from isoface_desk.domain.codes import CodeLists, load_code_lists
+from isoface_desk.domain.formdata import load_all
+from isoface_desk.domain.medicines import (
+    MEDICINE_CLASSES,
+    MedicineClass,
+    MedicineMatcher,
+    load_medicine_class,
+)
+from isoface_desk.domain.profiles import Profile, load_profile
+from isoface_desk.errors import FormDataError, InputError
+
+T = TypeVar("T")
+
+#: The profile ids of safety-rules.md; a forms folder must define each of them.
+REQUIRED_PROFILES = ("us-ipledge-2023", "us-ipledge-2026", "eu-ppp-2018", "uk-mhra-2023",
+                     "uk-mhra-2026")  # fmt: skip
+
+
+class ProfileError(InputError):
+    """A profile name that is unknown, or a family with no version in force on the date."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Catalog:
+    profiles: dict[str, Profile]
+    families: dict[str, tuple[Profile, ...]]
+    medicines: MedicineMatcher
+    codes: CodeLists
+    forms_dir: Path
+
+    def medicine_class(self, class_id: str) -> MedicineClass:
+        return self.medicines.get(class_id)
+
+    def file_hashes(self) -> dict[str, str]:
+        """Content hash of every file the catalog was built from, by forms-relative name."""
+        out = dict(self.codes.hashes)
+        out.update({p.source: p.content_hash for p in self.profiles.values()})
+        out.update({c.source: c.content_hash for c in self.medicines.classes})
+        return dict(sorted(out.items()))
+
+
+def load_catalog(forms_dir: Path) -> Catalog:
+    """Load and validate forms/profiles, forms/medicines and forms/codes together."""
+    problems: list[str] = []
+    codes = _collect(problems, lambda: load_code_lists(forms_dir / "codes"))
+    counselling = frozenset(i.code for i in codes.counselling) if codes else frozenset()
+    profiles = _collect(
+        problems,
+        lambda: load_all(
+            _files(forms_dir / "profiles"), lambda p: load_profile(p, counselling)
+        ),
+    )
+    medicines = _collect(
+        problems, lambda: load_all(_files(forms_dir / "medicines"), load_medicine_class)
+    )
+    if profiles is not None:
+        problems.extend(_check_profiles(profiles))
+    if medicines is not None:
+        problems.extend(_check_medicines(medicines))
+    if problems or codes is None or profiles is None or medicines is None:
+        raise FormDataError(problems)
+    order = {c: i for i, c in enumerate(MEDICINE_CLASSES)}
+    medicines.sort(key=lambda c: order[c.id])
+    by_id = {p.id: p for p in profiles}
+    return Catalog(
+        profiles=by_id,
+        families=_families(profiles),
+        medicines=MedicineMatcher(tuple(medicines)),
+        codes=codes,
+        forms_dir=forms_dir,
+    )
+
+
+@functools.cache
+def _default_catalog(forms_dir: Path) -> Catalog:
+    return load_catalog(forms_dir)
+
+
+def default_catalog() -> Catalog:
+    """The catalog of the configured forms folder (config.forms_dir()), loaded once."""
+    from isoface_desk.config import forms_dir
+
+    return _default_catalog(Path(forms_dir()).resolve())
+
+
+def resolve_profile(catalog: Catalog, name: str, visit_date: date) -> Profile:
+    """An exact id as given; a family by the version in force on `visit_date`."""
+    exact = catalog.profiles.get(name)
+    if exact is not None:
+        return exact
+    versions = catalog.families.get(name)
+    if versions is None:
+        known = ", ".join(sorted(catalog.families) + sorted(catalog.profiles))
+        raise ProfileError(f"profile: {name!r} is not a known profile id or family ({known})")
+    chosen = versions[0] if versions[0].earlier_dates_resolve_here else None
+    for version in versions:
+        if version.valid_from <= visit_date:
+            chosen = version
+    if chosen is None:
+        first = versions[0]
+        raise ProfileError(
+            f"profile: {name} has no version in force on {visit_date.isoformat()} "
+            f"(the first, {first.id}, starts on {first.valid_from.isoformat()})"
+        )
+    return chosen
+
+
+def _collect(problems: list[str], load: Callable[[], T]) -> T | None:
+    try:
+        return load()
+    except FormDataError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise FormDataError([f"{folder.name}/: folder not found in {folder.parent}"])
+    return sorted(folder.glob("*.toml"))
+
+
+def _families(profiles: list[Profile]) -> dict[str, tuple[Profile, ...]]:
+    families: dict[str, list[Profile]] = {}
+    for p in profiles:
+        families.setdefault(p.family, []).append(p)
+    return {f: tuple(sorted(v, key=lambda p: p.valid_from)) for f, v in sorted(families.items())}
+
+
+def _check_profiles(profiles: list[Profile]) -> list[str]:
+    problems: list[str] = []
+    ids = {p.id for p in profiles}
+    problems += [f"profiles/: {pid}.toml is missing" for pid in REQUIRED_PROFILES if pid not in ids]
+    for family, versions in _families(profiles).items():
+        for i, p in enumerate(versions):
+            if p.earlier_dates_resolve_here and i > 0:
+                problems.append(
+                    f"{p.source}: earlier_dates_resolve_here: only the first version of "
+                    f"{family} may be true"
+                )
+            nxt = versions[i + 1] if i + 1 < len(versions) else None
+            expected = None if nxt is None else nxt.valid_from - timedelta(days=1)
+            if p.valid_until != expected:
+                want = "absent (the newest version)" if expected is None else expected.isoformat()
+                problems.append(f"{p.source}: valid_until: must be {want}")
+    return problems
+
+
+def _check_medicines(classes: list[MedicineClass]) -> list[str]:
+    present = {c.id for c in classes}
+    return [f"medicines/: {c}.toml is missing" for c in MEDICINE_CLASSES if c not in present]
