@@ -1,0 +1,110 @@
+"""`isoface-desk bench`: how fast the hot paths run on this machine.
+
+Each benchmark returns (label, rate, floor label, floor rate): the rate of the real work
+and the rate of a trivial floor measured in the same run on the same data (a deep copy
+or a JSON round-trip of the visit), so the ratio stays comparable across machines.
+Register more with `BENCHMARKS[name] = function(seconds) -> BenchResult`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    label: str
+    rate: float
+    floor_label: str
+    floor_rate: float
+
+    @property
+    def ratio(self) -> float:
+        return self.rate / self.floor_rate if self.floor_rate else 0.0
+
+
+def rate_of(work: Callable[[], object], items: int, seconds: float) -> float:
+    """Items per second of `work` (which handles `items` items a call), run for `seconds`."""
+    work()  # warm caches once
+    calls = 0
+    start = time.perf_counter()
+    elapsed = 0.0
+    while elapsed < seconds or calls < 3:
+        work()
+        calls += 1
+        elapsed = time.perf_counter() - start
+    return calls * items / elapsed
+
+
+def _bench_engine(seconds: float) -> BenchResult:
+    import copy
+
+    from isoface_desk.domain.catalog import default_catalog
+    from isoface_desk.domain.check_input import parse_visit
+    from isoface_desk.domain.engine import evaluate
+    from isoface_desk.domain.samples import sample_visits
+
+    catalog = default_catalog()
+    data = sample_visits()
+    visits = [parse_visit(d, catalog) for d in data]
+    engine = rate_of(lambda: [evaluate(v, catalog) for v in visits], len(visits), seconds)
+    floor = rate_of(lambda: [copy.deepcopy(d) for d in data], len(data), seconds)
+    return BenchResult("evaluate() visits/s", engine, "deepcopy of the visit dict", floor)
+
+
+def _bench_parse(seconds: float) -> BenchResult:
+    import json
+
+    from isoface_desk.domain.catalog import default_catalog
+    from isoface_desk.domain.check_input import parse_visit
+    from isoface_desk.domain.samples import sample_visits
+
+    catalog = default_catalog()
+    data = sample_visits()
+    texts = [json.dumps(d) for d in data]
+    parse = rate_of(lambda: [parse_visit(d, catalog) for d in data], len(data), seconds)
+    floor = rate_of(lambda: [json.loads(t) for t in texts], len(texts), seconds)
+    return BenchResult("parse_visit() visits/s", parse, "json.loads of the visit", floor)
+
+
+BENCHMARKS: dict[str, Callable[[float], BenchResult]] = {
+    "engine": _bench_engine,
+    "parse": _bench_parse,
+}
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "bench",
+        help="measure the speed of the safety engine and other hot paths",
+        description="Print, for each benchmark, its rate and the ratio to a floor measured "
+        "in the same run.",
+    )
+    parser.add_argument("--quick", action="store_true", help="run each measurement briefly")
+    parser.add_argument(
+        "names", nargs="*", metavar="NAME", help=f"benchmarks to run (default: all of "
+        f"{', '.join(BENCHMARKS)})",
+    )  # fmt: skip
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    names = args.names or list(BENCHMARKS)
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        from isoface_desk.errors import InputError
+
+        raise InputError(f"unknown benchmark {', '.join(unknown)} (known: {', '.join(BENCHMARKS)})")
+    seconds = 0.05 if args.quick else 1.0
+    for name in names:
+        result = BENCHMARKS[name](seconds)
+        print(
+            f"{name}: {result.label} {result.rate:,.0f}; floor ({result.floor_label}) "
+            f"{result.floor_rate:,.0f}/s; ratio {result.ratio:.3f}",
+            flush=True,
+        )
+    return 0
