@@ -29,7 +29,7 @@ from isoface_desk.storage.db import WRITE_OPTION
 from isoface_desk.storage.models import AuditEventRow, utcnow
 
 #: The key of the PostgreSQL advisory lock guarding the chain head ("ISOFACE1" in ASCII).
-CHAIN_LOCK_KEY = 0x49534F4641434531 - (1 << 64)
+CHAIN_LOCK_KEY = 0x49534F4641434531
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,8 @@ def lock_chain(session: Session) -> None:
     """Make this transaction the only one appending to the chain until it ends."""
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+        lock = text("SELECT pg_advisory_xact_lock(CAST(:key AS BIGINT))")
+        session.execute(lock, {"key": CHAIN_LOCK_KEY})
     elif not bind.get_execution_options().get(WRITE_OPTION):
         # A deferred SQLite transaction that read the head could not upgrade its lock.
         raise RuntimeError("audit events are appended only inside storage.db.session_scope")

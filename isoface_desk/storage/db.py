@@ -32,16 +32,17 @@ WRITE_OPTION = "isoface_write"
 IMMUTABLE_MARKER = "is append-only"
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for `url`: a SQLite file (its folder is created) or PostgreSQL via psycopg."""
+def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    """An engine for `url`: a SQLite file (its folder is created) or PostgreSQL via psycopg.
+
+    `busy_timeout_ms` is how long a SQLite writer waits for another one before giving up.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, echo=echo)
+        return _sqlite_engine(url, echo=echo, busy_timeout_ms=busy_timeout_ms)
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
-            url = parsed.set(drivername="postgresql+psycopg").render_as_string(
-                hide_password=False
-            )
+            url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
         return _postgres_engine(url, echo=echo)
     raise StorageError(
         f"Unsupported database '{parsed.get_backend_name()}': use a SQLite file "
@@ -49,7 +50,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     )
 
 
-def _sqlite_engine(url: str, *, echo: bool) -> Engine:
+def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
     parsed = make_url(url)
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
@@ -66,7 +67,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN (see _on_begin)
         cursor = dbapi_conn.cursor()
         try:
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
@@ -102,8 +103,10 @@ def _postgres_engine(url: str, *, echo: bool) -> Engine:
 
 
 def is_sqlite(engine_or_session: Engine | Session | Connection) -> bool:
-    bind = engine_or_session.get_bind() if isinstance(engine_or_session, Session) else (
-        engine_or_session
+    bind = (
+        engine_or_session.get_bind()
+        if isinstance(engine_or_session, Session)
+        else (engine_or_session)
     )
     return bind.dialect.name == "sqlite"
 
@@ -166,8 +169,8 @@ def translate_error(err: exc.DBAPIError) -> IsofaceError:
         )
     if "database is locked" in text or "database table is locked" in text:
         return StorageError(
-            "The database is busy: another window or workstation has been writing for more "
-            "than 10 seconds. Nothing was saved; please try again in a moment."
+            "The database is busy: another window or workstation kept it locked for too "
+            "long. Nothing was saved; please try again in a moment."
         )
     if "disk is full" in text or "no space left" in text or "could not extend file" in text:
         return StorageError(
@@ -176,18 +179,15 @@ def translate_error(err: exc.DBAPIError) -> IsofaceError:
         )
     if "readonly database" in text or "read-only" in text:
         return StorageError(
-            "The database cannot be written (the file or folder is read-only). "
-            "Nothing was saved."
+            "The database cannot be written (the file or folder is read-only). Nothing was saved."
         )
     if "unable to open database" in text:
         return StorageError(
-            "The database file cannot be opened: check that its folder exists and is "
-            "accessible."
+            "The database file cannot be opened: check that its folder exists and is accessible."
         )
     if "file is not a database" in text or "malformed" in text:
         return StorageError(
-            "The database file is damaged or is not an Isoface database. Restore the "
-            "latest backup."
+            "The database file is damaged or is not an Isoface database. Restore the latest backup."
         )
     if _is_unreachable(text):
         return StorageError(

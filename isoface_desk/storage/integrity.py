@@ -203,9 +203,7 @@ def _check_signed_records_exist(
     if not signed:
         return
     ids = sorted({record_id for record_id, _seq in signed})
-    present = set(
-        conn.scalars(select(SignedRecordRow.id).where(SignedRecordRow.id.in_(ids)))
-    )
+    present = set(conn.scalars(select(SignedRecordRow.id).where(SignedRecordRow.id.in_(ids))))
     for record_id, seq in signed:
         if record_id not in present:
             run.add(RECORD_MISSING, "record", record_id, f"signed in event {seq}, now gone")

@@ -156,9 +156,7 @@ class VisitDraftRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
-    course_id: Mapped[int | None] = mapped_column(
-        ForeignKey("treatment_course.id"), nullable=True
-    )
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("treatment_course.id"), nullable=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
     visit_kind: Mapped[str] = mapped_column(String(40))
     visit_date: Mapped[dt.date] = mapped_column(Date)
@@ -190,9 +188,7 @@ class SignedRecordRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
-    course_id: Mapped[int | None] = mapped_column(
-        ForeignKey("treatment_course.id"), nullable=True
-    )
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("treatment_course.id"), nullable=True)
     visit_kind: Mapped[str] = mapped_column(String(40))
     visit_date: Mapped[dt.date] = mapped_column(Date)
     profile_id: Mapped[str] = mapped_column(String(60))
@@ -242,9 +238,7 @@ class LabOrderRow(Base):
     course_id: Mapped[int | None] = mapped_column(
         ForeignKey("treatment_course.id"), nullable=True, index=True
     )
-    prescriber_id: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id"), nullable=True
-    )
+    prescriber_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
     tests: Mapped[list[Any]] = mapped_column(JsonType)
     due_from: Mapped[dt.date] = mapped_column(Date)
     due_until: Mapped[dt.date] = mapped_column(Date)

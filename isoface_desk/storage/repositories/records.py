@@ -205,18 +205,14 @@ def _check_correction(session: Session, new: NewRecord) -> None:
     if original is None:
         raise NotFound(f"Record {new.corrects_record_id} to correct does not exist.")
     if original.patient_id != new.patient_id:
-        raise InputError(
-            f"A correction must be for the same patient as record {original.id}."
-        )
+        raise InputError(f"A correction must be for the same patient as record {original.id}.")
 
 
 def _store_pdf(session: Session, stored: StoredRecord, pdf: bytes) -> StoredRecord:
     if not pdf:
         raise InputError("The PDF for the signed record is empty.")
     digest = sha256_hex(pdf)
-    session.add(
-        RecordPdfRow(record_id=stored.id, pdf=pdf, pdf_hash=digest, created_at=utcnow())
-    )
+    session.add(RecordPdfRow(record_id=stored.id, pdf=pdf, pdf_hash=digest, created_at=utcnow()))
     session.flush()
     return replace(stored, pdf_hash=digest)
 
