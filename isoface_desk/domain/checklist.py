@@ -1,0 +1,113 @@
+"""Checklists and questionnaires: the public face of the checklist modules.
+
+* `load_checklists(forms_dir, refs=None) -> dict[visit kind, Form]` and
+  `load_questionnaire(forms_dir, "phq9")` load and validate forms/ files;
+* `shown(form, answers, context)` gives the visible sections and questions, and
+  `visible_fields(question, row, context)` the visible sub-fields of one record;
+* `answers_to_visit_dict(form, answers, context)` builds the `isoface-check/1` input;
+  `visit_dict_to_answers(form, data)` goes back;
+* `question_for_field(form, path)` / `locate_field(form, path)` map a finding's or an
+  input error's field path to the question to jump to.
+
+The pieces live in checklist_model (dataclasses, dependency evaluation),
+checklist_conditions and checklist_load (reading and validating files), checklist_fields
+(field mapping) and questionnaire (the PHQ-9).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from isoface_desk.domain.checklist_fields import (
+    FIELD_SPECS,
+    REQUIRED_FIELDS,
+    FieldLocation,
+    FieldSpec,
+    answers_to_visit_dict,
+    context_from_visit_dict,
+    locate_field,
+    question_for_field,
+    visit_dict_to_answers,
+)
+from isoface_desk.domain.checklist_load import (
+    FormRefs,
+    default_refs,
+    load_checklists,
+    load_form_file,
+    refs_from_catalog,
+)
+from isoface_desk.domain.checklist_model import (
+    ANSWER_TYPES,
+    Condition,
+    Form,
+    Option,
+    Question,
+    Section,
+    Shown,
+    VisitContext,
+    holds,
+    is_answered,
+    is_required,
+    questionnaire_items,
+    shown,
+    visible_fields,
+)
+from isoface_desk.domain.questionnaire import Questionnaire, load_questionnaire
+
+__all__ = [
+    "ANSWER_TYPES", "FIELD_SPECS", "REQUIRED_FIELDS", "Condition", "FieldLocation", "FieldSpec",
+    "Form", "FormRefs", "Option", "Question", "Questionnaire", "Section", "Shown",
+    "VisitContext", "answers_to_visit_dict", "context_from_visit_dict", "default_refs", "holds",
+    "is_answered", "is_required", "load_checklists", "load_form_file", "load_questionnaire",
+    "locate_field", "question_for_field", "questionnaire_items", "refs_from_catalog", "shown",
+    "unanswered_required", "visible_fields", "visible_questions", "visible_sections",
+    "visit_dict_to_answers",
+]  # fmt: skip
+
+
+def visible_sections(
+    form: Form, answers: Mapping[str, Any], context: VisitContext
+) -> list[Section]:
+    """The sections shown for these answers (a section with no visible question is hidden)."""
+    return list(shown(form, answers, context).sections)
+
+
+def visible_questions(
+    form: Form, answers: Mapping[str, Any], context: VisitContext
+) -> list[Question]:
+    """The questions shown for these answers, in form order."""
+    return list(shown(form, answers, context).questions)
+
+
+def unanswered_required(
+    form: Form, answers: Mapping[str, Any], context: VisitContext
+) -> list[Question]:
+    """Visible required questions still unanswered, and records questions with a record
+    missing a required visible sub-field. (Completeness only: the engine decides safety.)"""
+    view = shown(form, answers, context)
+    out: list[Question] = []
+    for q in view.questions:
+        value = view.answers.get(q.id)
+        if value is None:
+            value = q.default  # what the visit will carry when left alone
+        missing = view.required(q, context) and not is_answered(q, value)
+        if missing or (q.type == "records" and _incomplete_row(q, value, context)):
+            out.append(q)
+    return out
+
+
+def _incomplete_row(q: Question, rows: object, context: VisitContext) -> bool:
+    from isoface_desk.domain.checklist_model import row_is_blank
+
+    if not isinstance(rows, list | tuple):
+        return False
+    for row in rows:
+        if not isinstance(row, Mapping) or row_is_blank(q, row):
+            continue
+        index = {f.id: f for f in q.fields}
+        for sub in visible_fields(q, row, context):
+            value = row.get(sub.id, sub.default)
+            if is_required(sub, row, index, context) and not is_answered(sub, value):
+                return True
+    return False
