@@ -19,9 +19,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Engine as Engine  # re-exported: services type with it
+from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session as Session  # re-exported for services
 
 from isoface_desk.errors import ImmutableRecordError, IsofaceError, StorageError
 
@@ -51,11 +52,10 @@ def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = BUSY_TIM
 
 
 def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
-    parsed = make_url(url)
-    database = parsed.database or ""
-    if database and database != ":memory:" and not database.startswith("file:"):
+    path = sqlite_path(url)
+    if path is not None:
         try:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise StorageError(
                 f"The folder for the database file cannot be created ({err.strerror})."
@@ -100,6 +100,24 @@ def _postgres_engine(url: str, *, echo: bool) -> Engine:
             )
 
     return engine
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory ones)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
+def require_existing(url: str) -> None:
+    """StorageError when `url` names a SQLite file that does not exist (instead of quietly
+    creating an empty database there)."""
+    path = sqlite_path(url)
+    if path is not None and not path.is_file():
+        raise StorageError(f"There is no database file at {path}.")
 
 
 def is_sqlite(engine_or_session: Engine | Session | Connection) -> bool:

@@ -18,10 +18,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, exc
-from sqlalchemy.engine import make_url
 
 from isoface_desk.errors import StorageError
-from isoface_desk.storage.db import make_engine, translate_error
+from isoface_desk.storage.db import make_engine, sqlite_path, translate_error
 
 log = logging.getLogger(__name__)
 
@@ -107,11 +106,8 @@ def _run_upgrade(engine: Engine, target: str) -> None:
 
 
 def _backup_sqlite(url: str, revision: str | None) -> Path | None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database:
-        return None
-    path = Path(parsed.database).expanduser()
-    if revision is None or not path.is_file():
+    path = sqlite_path(url)
+    if path is None or revision is None or not path.is_file():
         return None  # nothing worth keeping yet
     backup = path.with_name(f"{path.name}.bak-{revision}")
     try:

@@ -293,17 +293,21 @@ def latest_record_id(session: Session) -> int | None:
 
 def _conditions(flt: RecordFilter) -> list[ColumnElement[bool]]:
     row = SignedRecordRow
-    pairs: list[tuple[object, ColumnElement[bool]]] = [
-        (flt.date_from, row.visit_date >= flt.date_from),
-        (flt.date_to, row.visit_date <= flt.date_to),
-        (flt.prescriber_id, row.prescriber_id == flt.prescriber_id),
-        (flt.patient_id, row.patient_id == flt.patient_id),
-        (flt.profile_id, row.profile_id == flt.profile_id),
-        (flt.visit_kind, row.visit_kind == flt.visit_kind),
-        (flt.verdict, row.verdict == flt.verdict),
-        (flt.has_justified_warnings, row.has_justified_warnings == flt.has_justified_warnings),
+    found: list[ColumnElement[bool]] = []
+    if flt.date_from is not None:
+        found.append(row.visit_date >= flt.date_from)
+    if flt.date_to is not None:
+        found.append(row.visit_date <= flt.date_to)
+    equal: list[tuple[Any, object]] = [
+        (row.prescriber_id, flt.prescriber_id),
+        (row.patient_id, flt.patient_id),
+        (row.profile_id, flt.profile_id),
+        (row.visit_kind, flt.visit_kind),
+        (row.verdict, flt.verdict),
+        (row.has_justified_warnings, flt.has_justified_warnings),
     ]
-    return [condition for value, condition in pairs if value is not None]
+    found.extend(column == value for column, value in equal if value is not None)
+    return found
 
 
 def _summary(row: Any) -> RecordSummary:
