@@ -255,6 +255,7 @@ def _rule(r: Reader, table: object, where: str) -> ScheduleRule | None:
     if not isinstance(table, dict):
         r.problem(where, f"expected a table, got {table!r}")
         return None
+    before = len(r.problems)
     r.unknown_keys(table, ("reason", "at", "tests", "only_if", *_INT_KEYS), where)
     at = r.get(table, "at", str, where) or ""
     r.one_of(at or None, RULE_KINDS, f"{where}.at")
@@ -269,7 +270,7 @@ def _rule(r: Reader, table: object, where: str) -> ScheduleRule | None:
     only_if = r.get(table, "only_if", str, where, required=False)
     r.one_of(only_if, CONDITIONS, f"{where}.only_if")
     ints = _rule_ints(r, table, where, at)
-    if not (at in RULE_KINDS and reason and tests):
+    if len(r.problems) > before:
         return None
     return ScheduleRule(reason=reason, at=at, tests=tuple(tests), only_if=only_if, **ints)
 
