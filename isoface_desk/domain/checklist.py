@@ -17,7 +17,7 @@ checklist_conditions and checklist_load (reading and validating files), checklis
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from isoface_desk.domain.checklist_fields import (
     FIELD_SPECS,
@@ -55,14 +55,17 @@ from isoface_desk.domain.checklist_model import (
 )
 from isoface_desk.domain.questionnaire import Questionnaire, load_questionnaire
 
+if TYPE_CHECKING:
+    from isoface_desk.domain.catalog import Catalog
+
 __all__ = [
     "ANSWER_TYPES", "FIELD_SPECS", "REQUIRED_FIELDS", "Condition", "FieldLocation", "FieldSpec",
     "Form", "FormRefs", "Option", "Question", "Questionnaire", "Section", "Shown",
-    "VisitContext", "answers_to_visit_dict", "context_from_visit_dict", "default_refs", "holds",
-    "is_answered", "is_required", "load_checklists", "load_form_file", "load_questionnaire",
-    "locate_field", "question_for_field", "questionnaire_items", "refs_from_catalog", "shown",
-    "unanswered_required", "visible_fields", "visible_questions", "visible_sections",
-    "visit_dict_to_answers",
+    "VisitContext", "answers_to_visit_dict", "choices", "context_from_visit_dict",
+    "default_refs", "holds", "is_answered", "is_required", "load_checklists", "load_form_file",
+    "load_questionnaire", "locate_field", "question_for_field", "questionnaire_items",
+    "refs_from_catalog", "shown", "unanswered_required", "visible_fields", "visible_questions",
+    "visible_sections", "visit_dict_to_answers",
 ]  # fmt: skip
 
 
@@ -111,3 +114,21 @@ def _incomplete_row(q: Question, rows: object, context: VisitContext) -> bool:
             if is_required(sub, row, index, context) and not is_answered(sub, value):
                 return True
     return False
+
+
+def choices(question: Question, catalog: Catalog) -> tuple[Option, ...]:
+    """The answers a choice or multi-choice question offers, in order: its own options, or
+    the codes of its code list with their labels (and a counselling item's patient text)."""
+    if question.options or not question.codes:
+        return question.options
+    c = catalog.codes
+    if question.codes == "counselling":
+        return tuple(Option(i.code, i.label, i.text) for i in c.counselling)
+    lists: dict[str, Mapping[str, Any]] = {
+        "contraception-methods": c.methods,
+        "conditions": c.conditions,
+        "allergies": c.allergies,
+        "excipients": c.excipients,
+        "potential-reasons": c.reasons,
+    }
+    return tuple(Option(code, item.label) for code, item in lists[question.codes].items())

@@ -35,6 +35,7 @@ Answers = Mapping[str, Any]
 class Option:
     value: str
     label: str
+    detail: str = ""  # longer text to show beside it (a counselling item's patient text)
 
 
 @dataclass(frozen=True)

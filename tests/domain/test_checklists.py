@@ -22,6 +22,7 @@ from isoface_desk.domain.checklist import (
     FormRefs,
     VisitContext,
     answers_to_visit_dict,
+    choices,
     context_from_visit_dict,
     load_checklists,
     load_questionnaire,
@@ -419,6 +420,43 @@ def test_every_field_spec_is_a_field_parse_visit_knows(catalog: Catalog) -> None
     assert _unknown_key_problems("patient.pregnancy_potentail", catalog)  # the probe works
     for path in FIELD_SPECS:
         assert _unknown_key_problems(path, catalog) == [], path
+
+
+def test_follow_up_and_end_of_course_give_visits_the_engine_reads(
+    forms: dict[str, Form], catalog: Catalog
+) -> None:
+    follow_up = {
+        k: v for k, v in full_initiation().items()
+        if k in {q.id for q in forms["follow-up"].questions()}
+    } | {"phq9": [3, 3, 2, 1, 1, 0, 0, 0, 0]}  # fmt: skip
+    context = ctx(cumulative_mg=2240, phq9_baseline_total=2)
+    data = answers_to_visit_dict(forms["follow-up"], follow_up, context)
+    result = evaluate(parse_visit(data, catalog), catalog)
+    assert result.codes() == ("PHQ9_MODERATE_OR_WORSE", "PHQ9_RISE")
+    end = {"last_dose_date": date(2026, 10, 1), "weight_kg": 70, "pregnancy_potential": False,
+           "potential_reason": "hysterectomy", "pregnant": False, "phq9": [0] * 8 + [1]}
+    data = answers_to_visit_dict(forms["end-of-course"], end, ctx())
+    assert "dose" not in data and "product" not in data
+    result = evaluate(parse_visit(data, catalog), catalog)
+    assert result.codes() == ("PHQ9_SELF_HARM",)  # blocks while no action is recorded
+    data = answers_to_visit_dict(
+        forms["end-of-course"], end | {"phq9_action": "Seen by the crisis team"}, ctx()
+    )
+    assert evaluate(parse_visit(data, catalog), catalog).codes("block") == ()
+
+
+def test_choices_come_from_the_catalog_with_patient_text(
+    forms: dict[str, Form], catalog: Catalog
+) -> None:
+    form = forms["initiation"]
+    counselling = choices(form.question("counselling"), catalog)
+    assert [o.value for o in counselling] == ALL_COUNSELLING
+    assert all(o.label and o.detail for o in counselling)
+    reasons = choices(form.question("potential_reason"), catalog)
+    assert {o.value for o in reasons} == set(catalog.codes.reasons)
+    route = form.question("medications").sub("route")
+    assert route is not None
+    assert [o.value for o in choices(route, catalog)] == ["oral", "topical", "injection", "inhaled"]
 
 
 # --------------------------------------------------------------------------- field -> question
