@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -137,7 +137,6 @@ class VisitContext:
     cumulative_mg: float = 0.0
     previous_course_end: date | None = None
     phq9_baseline_total: int | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def age(self) -> int | None:
         return None if self.birth_date is None else age_on(self.birth_date, self.visit_date)
