@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TypeVar
 
 from isoface_desk.domain.codes import CodeLists, load_code_lists
-from isoface_desk.domain.formdata import load_all
 from isoface_desk.domain.medicines import (
     MEDICINE_CLASSES,
     MedicineClass,
@@ -61,19 +60,12 @@ def load_catalog(forms_dir: Path) -> Catalog:
     problems: list[str] = []
     codes = _collect(problems, lambda: load_code_lists(forms_dir / "codes"))
     counselling = frozenset(i.code for i in codes.counselling) if codes else frozenset()
-    profiles = _collect(
-        problems,
-        lambda: load_all(
-            _files(forms_dir / "profiles"), lambda p: load_profile(p, counselling)
-        ),
-    )
-    medicines = _collect(
-        problems, lambda: load_all(_files(forms_dir / "medicines"), load_medicine_class)
-    )
+    profiles = _each(problems, forms_dir / "profiles", lambda p: load_profile(p, counselling))
+    medicines = _each(problems, forms_dir / "medicines", load_medicine_class)
     if profiles is not None:
-        problems.extend(_check_profiles(profiles))
+        problems.extend(_check_profiles(profiles, _stems(forms_dir / "profiles")))
     if medicines is not None:
-        problems.extend(_check_medicines(medicines))
+        problems.extend(_check_medicines(_stems(forms_dir / "medicines")))
     if problems or codes is None or profiles is None or medicines is None:
         raise FormDataError(problems)
     order = {c: i for i, c in enumerate(MEDICINE_CLASSES)}
@@ -130,10 +122,19 @@ def _collect(problems: list[str], load: Callable[[], T]) -> T | None:
         return None
 
 
-def _files(folder: Path) -> list[Path]:
+def _each(problems: list[str], folder: Path, loader: Callable[[Path], T]) -> list[T] | None:
+    """Every file of a folder that loads; the problems of the others go to `problems`.
+    None when the folder itself is missing."""
     if not folder.is_dir():
-        raise FormDataError([f"{folder.name}/: folder not found in {folder.parent}"])
-    return sorted(folder.glob("*.toml"))
+        problems.append(f"{folder.name}/: folder not found in {folder.parent}")
+        return None
+    loaded: list[T] = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            loaded.append(loader(path))
+        except FormDataError as exc:
+            problems.extend(exc.problems)
+    return loaded
 
 
 def _families(profiles: list[Profile]) -> dict[str, tuple[Profile, ...]]:
@@ -143,10 +144,16 @@ def _families(profiles: list[Profile]) -> dict[str, tuple[Profile, ...]]:
     return {f: tuple(sorted(v, key=lambda p: p.valid_from)) for f, v in sorted(families.items())}
 
 
-def _check_profiles(profiles: list[Profile]) -> list[str]:
+def _stems(folder: Path) -> set[str]:
+    return {p.stem for p in folder.glob("*.toml")}
+
+
+def _check_profiles(profiles: list[Profile], ids: set[str]) -> list[str]:
+    """Required files present (loaded or not); validity dates of each family contiguous."""
     problems: list[str] = []
-    ids = {p.id for p in profiles}
     problems += [f"profiles/: {pid}.toml is missing" for pid in REQUIRED_PROFILES if pid not in ids]
+    if len(profiles) < len(ids):
+        return problems  # a file that did not load would make the dates below look wrong
     for family, versions in _families(profiles).items():
         for i, p in enumerate(versions):
             if p.earlier_dates_resolve_here and i > 0:
@@ -162,6 +169,5 @@ def _check_profiles(profiles: list[Profile]) -> list[str]:
     return problems
 
 
-def _check_medicines(classes: list[MedicineClass]) -> list[str]:
-    present = {c.id for c in classes}
+def _check_medicines(present: set[str]) -> list[str]:
     return [f"medicines/: {c}.toml is missing" for c in MEDICINE_CLASSES if c not in present]
