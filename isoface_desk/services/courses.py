@@ -1,0 +1,187 @@
+"""Treatment courses: start, change the dose, end. Each change regenerates the lab orders in
+the same unit of work, so orders and course never disagree.
+
+The course's `details` keep what the schedule and the dose arithmetic need:
+`planned_end_date`, `start_mg_per_day`, `dose_changes` ([{date, mg_per_day}]) and the
+`prescriber_id` who started it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from isoface_desk.domain.lab_schedule import add_months
+from isoface_desk.errors import InputError
+from isoface_desk.services.context import Actor, ServiceBase
+from isoface_desk.services.orders import OrderSync, sync_course_orders
+from isoface_desk.services.permissions import Permission
+from isoface_desk.storage.audit import append_event
+from isoface_desk.storage.repositories import courses as courses_repo
+from isoface_desk.storage.repositories.courses import Course, CourseData
+
+__all__ = ["Course", "CourseChange", "CourseService", "CourseStart"]
+
+END_STATUSES = ("completed", "stopped")
+DEFAULT_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class CourseStart:
+    start_date: dt.date
+    product: str
+    strength_mg: float
+    mg_per_day: float
+    target_cumulative_mg_per_kg: float = 120.0
+    planned_end_date: dt.date | None = None  # default: six months after the start
+    lab_schedule_profile: str | None = None  # default: the clinic's
+    status: str = "active"  # or "planned": initiation visit still to come
+
+
+@dataclass(frozen=True)
+class CourseChange:
+    course: Course
+    orders: OrderSync
+
+
+def _check_dose(mg_per_day: float) -> None:
+    if not 0 < mg_per_day <= 1000:
+        raise InputError("The daily dose must be above 0 and at most 1000 mg.")
+
+
+class CourseService(ServiceBase):
+    def for_patient(self, actor: Actor, patient_id: int) -> list[Course]:
+        with self._read(actor, Permission.COURSE_READ) as session:
+            return courses_repo.courses_for_patient(session, patient_id)
+
+    def start(self, actor: Actor, patient_id: int, start: CourseStart) -> CourseChange:
+        _check_dose(start.mg_per_day)
+        if start.status not in ("planned", "active"):
+            raise InputError("A new course is planned or active.")
+        planned_end = start.planned_end_date or add_months(start.start_date, DEFAULT_MONTHS)
+        if planned_end < start.start_date:
+            raise InputError("The planned end is before the start.")
+        data = CourseData(
+            patient_id=patient_id,
+            start_date=start.start_date,
+            product=start.product,
+            strength_mg=start.strength_mg,
+            target_cumulative_mg_per_kg=start.target_cumulative_mg_per_kg,
+            status=start.status,
+            lab_schedule_profile=start.lab_schedule_profile,
+            details={
+                "planned_end_date": planned_end.isoformat(),
+                "start_mg_per_day": start.mg_per_day,
+                "dose_changes": [],
+                "prescriber_id": actor.user_id,
+            },
+        )
+        with self._unit(actor, Permission.COURSE_WRITE) as session:
+            open_courses = [
+                c
+                for c in courses_repo.courses_for_patient(session, patient_id)
+                if c.status in ("planned", "active")
+            ]
+            if open_courses:
+                raise InputError(
+                    f"Course {open_courses[0].id} is still open: end it before starting another."
+                )
+            course = courses_repo.add_course(session, data)
+            orders = sync_course_orders(session, course.id)
+            append_event(
+                session,
+                actor.username,
+                "course start",
+                "course",
+                course.id,
+                {"patient_id": patient_id, "status": start.status},
+            )
+            return CourseChange(course, orders)
+
+    def activate(self, actor: Actor, course_id: int, start_date: dt.date) -> CourseChange:
+        """A planned course starts (after its initiation visit) on `start_date`."""
+        with self._unit(actor, Permission.COURSE_WRITE) as session:
+            course = courses_repo.get_course(session, course_id)
+            if course.status != "planned":
+                raise InputError(f"Course {course_id} is not planned.")
+            shift = start_date - course.start_date
+            details = dict(course.details)
+            planned_end = dt.date.fromisoformat(details["planned_end_date"]) + shift
+            details["planned_end_date"] = planned_end.isoformat()
+            data = _data(course, start_date=start_date, status="active", details=details)
+            updated = courses_repo.update_course(session, course_id, data)
+            orders = sync_course_orders(session, course_id)
+            append_event(
+                session,
+                actor.username,
+                "course change",
+                "course",
+                course_id,
+                {"change": "activate"},
+            )
+            return CourseChange(updated, orders)
+
+    def change_dose(
+        self, actor: Actor, course_id: int, on: dt.date, mg_per_day: float
+    ) -> CourseChange:
+        """From `on`, the daily dose is `mg_per_day` (the schedule may move a peak-dose test)."""
+        _check_dose(mg_per_day)
+        with self._unit(actor, Permission.COURSE_WRITE) as session:
+            course = courses_repo.get_course(session, course_id)
+            if course.status in END_STATUSES:
+                raise InputError(f"Course {course_id} has ended; its dose cannot change.")
+            if on < course.start_date:
+                raise InputError("A dose change cannot be before the course starts.")
+            details = dict(course.details)
+            changes = [c for c in details.get("dose_changes", []) if c["date"] != on.isoformat()]
+            changes.append({"date": on.isoformat(), "mg_per_day": mg_per_day})
+            details["dose_changes"] = sorted(changes, key=lambda c: str(c["date"]))
+            updated = courses_repo.update_course(session, course_id, _data(course, details=details))
+            orders = sync_course_orders(session, course_id)
+            append_event(
+                session,
+                actor.username,
+                "course change",
+                "course",
+                course_id,
+                {"change": "dose", "mg_per_day": mg_per_day, "from": on.isoformat()},
+            )
+            return CourseChange(updated, orders)
+
+    def end(
+        self, actor: Actor, course_id: int, end_date: dt.date, *, status: str = "completed"
+    ) -> CourseChange:
+        """End a course (completed as planned, or stopped early); orders follow the end."""
+        if status not in END_STATUSES:
+            raise InputError(f"A course ends as {' or '.join(END_STATUSES)}.")
+        with self._unit(actor, Permission.COURSE_WRITE) as session:
+            course = courses_repo.get_course(session, course_id)
+            if course.status in END_STATUSES:
+                raise InputError(f"Course {course_id} has already ended.")
+            data = _data(course, end_date=end_date, status=status)
+            updated = courses_repo.update_course(session, course_id, data)
+            orders = sync_course_orders(session, course_id)
+            append_event(
+                session,
+                actor.username,
+                "course end",
+                "course",
+                course_id,
+                {"status": status, "end_date": end_date.isoformat()},
+            )
+            return CourseChange(updated, orders)
+
+
+def _data(course: Course, **changes: object) -> CourseData:
+    base = CourseData(
+        patient_id=course.patient_id,
+        start_date=course.start_date,
+        product=course.product,
+        strength_mg=course.strength_mg,
+        target_cumulative_mg_per_kg=course.target_cumulative_mg_per_kg,
+        status=course.status,
+        end_date=course.end_date,
+        lab_schedule_profile=course.lab_schedule_profile,
+        details=dict(course.details),
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]

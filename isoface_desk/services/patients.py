@@ -1,0 +1,144 @@
+"""Patients: add, edit, search (for a lazy list model), open (an audited "view").
+
+Searching returns pages (`limit`/`offset`) and counts, so a list of 100,000 patients
+loads only what is on screen. One search box serves names (any script, accents and case
+ignored), clinic numbers and birth dates: a word that reads as a date (2004-05-10 or
+10/05/2004) searches the birth date. Searches are not audit events (each keystroke would
+be one); opening a patient is, and so is every change. Events carry ids and the names of
+the changed fields, never the values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass
+
+from isoface_desk.services.context import Actor, ServiceBase
+from isoface_desk.services.permissions import Permission
+from isoface_desk.storage.audit import append_event
+from isoface_desk.storage.repositories import courses as courses_repo
+from isoface_desk.storage.repositories import lab_orders as orders_repo
+from isoface_desk.storage.repositories import patients as patients_repo
+from isoface_desk.storage.repositories import records as records_repo
+from isoface_desk.storage.repositories.courses import Course
+from isoface_desk.storage.repositories.lab_orders import LabOrder
+from isoface_desk.storage.repositories.patients import SEXES, Patient, PatientData
+from isoface_desk.storage.repositories.records import RecordSummary
+
+__all__ = [
+    "SEXES",
+    "PatientData",
+    "PatientOverview",
+    "PatientQuery",
+    "PatientService",
+    "parse_query",
+]
+
+MAX_PAGE = 1000
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+
+
+@dataclass(frozen=True)
+class PatientQuery:
+    text: str = ""
+    birth_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PatientOverview:
+    """What the patient page shows. `records` is empty for roles that may not read signed
+    checklists (a nurse sees identity, courses and lab orders)."""
+
+    patient: Patient
+    courses: tuple[Course, ...]
+    records: tuple[RecordSummary, ...]
+    orders: tuple[LabOrder, ...]
+
+
+def _date_of(word: str) -> dt.date | None:
+    iso = _ISO.match(word)
+    dmy = _DMY.match(word)
+    try:
+        if iso:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if dmy:
+            return dt.date(int(dmy[3]), int(dmy[2]), int(dmy[1]))
+    except ValueError:
+        return None
+    return None
+
+
+def parse_query(text: str) -> PatientQuery:
+    """Split one search box's text into name/number words and a birth date."""
+    words = []
+    birth_date = None
+    for word in text.split():
+        day = _date_of(word)
+        if day is not None and birth_date is None:
+            birth_date = day
+        else:
+            words.append(word)
+    return PatientQuery(text=" ".join(words), birth_date=birth_date)
+
+
+def _page(limit: int, offset: int) -> tuple[int, int]:
+    return max(0, min(limit, MAX_PAGE)), max(0, offset)
+
+
+class PatientService(ServiceBase):
+    def search(
+        self, actor: Actor, query: str | PatientQuery = "", *, limit: int = 100, offset: int = 0
+    ) -> list[Patient]:
+        """One page of matching patients, by family then given name."""
+        q = parse_query(query) if isinstance(query, str) else query
+        limit, offset = _page(limit, offset)
+        with self._read(actor, Permission.PATIENT_READ) as session:
+            return patients_repo.search_patients(
+                session, q.text, birth_date=q.birth_date, limit=limit, offset=offset
+            )
+
+    def count(self, actor: Actor, query: str | PatientQuery = "") -> int:
+        q = parse_query(query) if isinstance(query, str) else query
+        with self._read(actor, Permission.PATIENT_READ) as session:
+            return patients_repo.count_patients(session, q.text, birth_date=q.birth_date)
+
+    def get(self, actor: Actor, patient_id: int) -> Patient:
+        """One patient's details; an audited "view"."""
+        with self._unit(actor, Permission.PATIENT_READ) as session:
+            patient = patients_repo.get_patient(session, patient_id)
+            append_event(session, actor.username, "view", "patient", patient_id, {})
+            return patient
+
+    def overview(self, actor: Actor, patient_id: int) -> PatientOverview:
+        """The patient page: details, courses, records (if allowed), lab orders; one "view"."""
+        with self._unit(actor, Permission.PATIENT_READ) as session:
+            patient = patients_repo.get_patient(session, patient_id)
+            courses = courses_repo.courses_for_patient(session, patient_id)
+            records: list[RecordSummary] = []
+            if actor.may(Permission.RECORD_READ):
+                records = records_repo.records_for_patient(session, patient_id)
+            orders = orders_repo.orders_for_patient(session, patient_id)
+            append_event(
+                session, actor.username, "view", "patient", patient_id, {"page": "overview"}
+            )
+            return PatientOverview(patient, tuple(courses), tuple(records), tuple(orders))
+
+    def create(self, actor: Actor, data: PatientData) -> Patient:
+        with self._unit(actor, Permission.PATIENT_WRITE) as session:
+            patient = patients_repo.add_patient(session, data)
+            append_event(session, actor.username, "create", "patient", patient.id, {})
+            return patient
+
+    def edit(self, actor: Actor, patient_id: int, data: PatientData) -> Patient:
+        """Replace the patient's details; the event lists which fields changed."""
+        with self._unit(actor, Permission.PATIENT_WRITE) as session:
+            before = patients_repo.get_patient(session, patient_id)
+            old = asdict(PatientData(**{k: getattr(before, k) for k in asdict(data)}))
+            changed = sorted(k for k, v in asdict(data).items() if old[k] != v)
+            patient = patients_repo.update_patient(session, patient_id, data)
+            append_event(
+                session, actor.username, "edit", "patient", patient_id, {"fields": changed}
+            )
+            return patient

@@ -1,0 +1,168 @@
+"""User management for administrators: add, change roles, disable, enable, reset password.
+
+Users are never deleted: their signed records and audit events stay attributable. Every
+change is a "user change" audit event naming what changed (never a password).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from isoface_desk.errors import InputError
+from isoface_desk.services.context import Actor, ServiceBase
+from isoface_desk.services.passwords import check_policy, hash_password
+from isoface_desk.services.permissions import ROLES, Permission
+from isoface_desk.storage.audit import append_event
+from isoface_desk.storage.handles import Session
+from isoface_desk.storage.repositories import clinic as clinic_repo
+from isoface_desk.storage.repositories import users as users_repo
+from isoface_desk.storage.repositories.user_roles import roles_of, set_roles
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """A user as the administration screen shows it (no password hash)."""
+
+    id: int
+    username: str
+    display_name: str
+    roles: frozenset[str]
+    licence_number: str
+    active: bool
+    locked: bool
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str
+    display_name: str
+    roles: frozenset[str]
+    password: str
+    licence_number: str = ""
+
+
+def _info(user: users_repo.User, locked: bool) -> UserInfo:
+    return UserInfo(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        roles=roles_of(user),
+        licence_number=user.licence_number,
+        active=user.active,
+        locked=locked,
+    )
+
+
+def _check_new(new: NewUser) -> None:
+    problems = []
+    name = new.username.strip()
+    if not name or len(name) > 80 or any(ch.isspace() for ch in name):
+        problems.append("The user name must be 1 to 80 characters without spaces.")
+    if not new.display_name.strip():
+        problems.append("The user needs a display name.")
+    unknown = sorted(set(new.roles) - set(ROLES))
+    if unknown or not new.roles:
+        problems.append(f"Choose one or more roles from: {', '.join(ROLES)}.")
+    if "dermatologist" in new.roles and not new.licence_number.strip():
+        problems.append("A dermatologist needs a professional licence number.")
+    if problems:
+        raise InputError(problems)
+
+
+def is_demo_clinic(session: Session) -> bool:
+    clinic = clinic_repo.get_clinic(session)
+    return clinic is not None and clinic.settings.get("demo") is True
+
+
+def insert_user(session: Session, new: NewUser, *, actor: str) -> users_repo.User:
+    """Create a user in the caller's unit of work (also used by first-run setup)."""
+    _check_new(new)
+    check_policy(new.password, new.username, demo=is_demo_clinic(session))
+    roles = sorted(new.roles)
+    user = users_repo.create_user(
+        session,
+        username=new.username.strip(),
+        display_name=new.display_name.strip(),
+        role=roles[0],
+        password_hash=hash_password(new.password),
+        licence_number=new.licence_number.strip(),
+    )
+    if len(roles) > 1:
+        user = set_roles(session, user.id, roles)
+    append_event(
+        session,
+        actor,
+        "user change",
+        "user",
+        user.id,
+        {"change": "add", "username": user.username, "roles": roles},
+    )
+    return user
+
+
+class UserService(ServiceBase):
+    def list_users(self, actor: Actor) -> list[UserInfo]:
+        with self._read(actor, Permission.USER_MANAGE) as session:
+            now = self.now()
+            return [_info(u, u.is_locked(now)) for u in users_repo.list_users(session)]
+
+    def add_user(self, actor: Actor, new: NewUser) -> UserInfo:
+        with self._unit(actor, Permission.USER_MANAGE) as session:
+            return _info(insert_user(session, new, actor=actor.username), False)
+
+    def set_roles(self, actor: Actor, user_id: int, roles: Iterable[str]) -> UserInfo:
+        wanted = frozenset(roles)
+        if user_id == actor.user_id and "admin" not in wanted:
+            raise InputError("You cannot remove your own administrator role.")
+        with self._unit(actor, Permission.USER_MANAGE) as session:
+            user = set_roles(session, user_id, wanted)
+            append_event(
+                session,
+                actor.username,
+                "user change",
+                "user",
+                user_id,
+                {"change": "roles", "roles": sorted(wanted)},
+            )
+            return _info(user, user.is_locked(self.now()))
+
+    def set_active(self, actor: Actor, user_id: int, active: bool) -> UserInfo:
+        """Disable (active=False) or enable an account. Nobody can disable themselves."""
+        if user_id == actor.user_id and not active:
+            raise InputError("You cannot disable your own account.")
+        with self._unit(actor, Permission.USER_MANAGE) as session:
+            user = users_repo.update_user(session, user_id, active=active)
+            change = "enable" if active else "disable"
+            append_event(
+                session, actor.username, "user change", "user", user_id, {"change": change}
+            )
+            return _info(user, user.is_locked(self.now()))
+
+    def reset_password(self, actor: Actor, user_id: int, new_password: str) -> UserInfo:
+        """Give a user a new password (also unlocks a locked account)."""
+        with self._unit(actor, Permission.USER_MANAGE) as session:
+            target = users_repo.get_user(session, user_id)
+            check_policy(new_password, target.username, demo=is_demo_clinic(session))
+            user = users_repo.set_password_hash(session, user_id, hash_password(new_password))
+            append_event(
+                session,
+                actor.username,
+                "user change",
+                "user",
+                user_id,
+                {"change": "password reset"},
+            )
+            return _info(user, False)
+
+    def update_details(
+        self, actor: Actor, user_id: int, *, display_name: str, licence_number: str
+    ) -> UserInfo:
+        with self._unit(actor, Permission.USER_MANAGE) as session:
+            user = users_repo.update_user(
+                session, user_id, display_name=display_name, licence_number=licence_number
+            )
+            append_event(
+                session, actor.username, "user change", "user", user_id, {"change": "details"}
+            )
+            return _info(user, user.is_locked(self.now()))
