@@ -10,6 +10,7 @@ for a signed record to pin exactly what was shown.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -27,11 +28,16 @@ FOLDERS: dict[str, tuple[str, ...] | None] = {
     "profiles": None,
     "medicines": None,
     "codes": ("allergies", "conditions", "contraception-methods", "counselling", "excipients",
-              "potential-reasons"),
+              "potential-reasons", "lab-tests"),
     "checklists": ("initiation", "follow-up", "end-of-course"),
     "questionnaires": None,
     "schedules": None,
 }  # fmt: skip
+#: Further forms files, each with its own loader ("module:function" taking the file's path
+#: and raising FormDataError), checked when the file is present. Register new files here.
+FILE_LOADERS: dict[str, str] = {
+    "codes/lab-tests.toml": "isoface_desk.domain.lab_tests:load_lab_tests_file",
+}
 REQUIRED_SCHEDULES = ("smpc", "minimal")
 REQUIRED_QUESTIONNAIRES = ("phq9",)
 
@@ -51,6 +57,7 @@ def check_forms(forms_dir: Path) -> list[str]:
     from isoface_desk.domain.catalog import load_catalog
     from isoface_desk.domain.checklist_load import default_refs, load_checklists, refs_from_catalog
     from isoface_desk.domain.lab_schedule import load_schedule_file
+    from isoface_desk.domain.lab_tests import load_lab_tests
     from isoface_desk.domain.questionnaire import load_questionnaire_file
 
     if not forms_dir.is_dir():
@@ -65,6 +72,10 @@ def check_forms(forms_dir: Path) -> list[str]:
             problems += _phq9_bands_agree(questionnaire.bands, questionnaire.source)
     for path in sorted((forms_dir / "schedules").glob("*.toml")):
         _collect(problems, partial(load_schedule_file, path))
+    for name, target in FILE_LOADERS.items():
+        if (forms_dir / name).is_file():
+            _collect(problems, partial(_loader(target), forms_dir / name))
+    _collect(problems, partial(load_lab_tests, forms_dir))
     problems += _missing(forms_dir, "questionnaires", REQUIRED_QUESTIONNAIRES)
     problems += _missing(forms_dir, "schedules", REQUIRED_SCHEDULES)
     return list(dict.fromkeys(problems))  # one line per problem, in the order found
@@ -78,10 +89,18 @@ def _collect(problems: list[str], load: Callable[[], T]) -> T | None:
         return None
 
 
+def _loader(target: str) -> Callable[[Path], object]:
+    module, _, function = target.partition(":")
+    loader: Callable[[Path], object] = getattr(importlib.import_module(module), function)
+    return loader
+
+
 def _stray_files(forms_dir: Path) -> list[str]:
     problems = []
     for path in form_files(forms_dir):
         rel = path.relative_to(forms_dir)
+        if rel.as_posix() in FILE_LOADERS:
+            continue
         names = FOLDERS.get(rel.parts[0]) if len(rel.parts) == 2 else ()
         if len(rel.parts) != 2 or rel.parts[0] not in FOLDERS:
             problems.append(f"{rel.as_posix()}: not in a forms folder ({', '.join(FOLDERS)})")

@@ -108,3 +108,20 @@ def test_stray_and_missing_files_are_named(tmp_path: Path) -> None:
 
 def test_a_missing_folder_is_one_problem(tmp_path: Path) -> None:
     assert check_forms(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}: not a folder"]
+
+
+def test_registered_files_are_read_by_their_loader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from isoface_desk.domain import forms_check
+
+    copy = copy_forms(tmp_path)
+    extra = copy / "codes" / "extra.toml"
+    extra.write_text('id = "extra"\n', encoding="utf-8")
+    assert any(p.startswith("codes/extra.toml: not a known file name") for p in check_forms(copy))
+    monkeypatch.setattr(forms_check, "FILE_LOADERS", {
+        "codes/extra.toml": "isoface_desk.domain.questionnaire:load_questionnaire_file",
+    })  # fmt: skip
+    problems = check_forms(copy)
+    assert not any("not a known file name" in p for p in problems)
+    assert "questionnaires/extra.toml: stem: missing" in problems  # the loader's own label
