@@ -74,7 +74,11 @@ def check_forms(forms_dir: Path) -> list[str]:
         _collect(problems, partial(load_schedule_file, path))
     for name, target in FILE_LOADERS.items():
         if (forms_dir / name).is_file():
-            _collect(problems, partial(_loader(target), forms_dir / name))
+            loader = _loader(target)
+            if loader is None:
+                problems.append(f"{name}: no loader ({target} is not importable)")
+            else:
+                _collect(problems, partial(loader, forms_dir / name))
     _collect(problems, partial(load_lab_tests, forms_dir))
     problems += _missing(forms_dir, "questionnaires", REQUIRED_QUESTIONNAIRES)
     problems += _missing(forms_dir, "schedules", REQUIRED_SCHEDULES)
@@ -89,9 +93,16 @@ def _collect(problems: list[str], load: Callable[[], T]) -> T | None:
         return None
 
 
-def _loader(target: str) -> Callable[[Path], object]:
+def _loader(target: str) -> Callable[[Path], object] | None:
     module, _, function = target.partition(":")
-    loader: Callable[[Path], object] = getattr(importlib.import_module(module), function)
+    try:
+        loader: Callable[[Path], object] | None = getattr(
+            importlib.import_module(module), function, None
+        )
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return None
     return loader
 
 

@@ -125,3 +125,8 @@ def test_registered_files_are_read_by_their_loader(
     problems = check_forms(copy)
     assert not any("not a known file name" in p for p in problems)
     assert "questionnaires/extra.toml: stem: missing" in problems  # the loader's own label
+    monkeypatch.setattr(forms_check, "FILE_LOADERS", {
+        "codes/extra.toml": "isoface_desk.domain.no_such_module:load",
+    })  # fmt: skip
+    assert "codes/extra.toml: no loader (isoface_desk.domain.no_such_module:load is not " \
+        "importable)" in check_forms(copy)
