@@ -57,7 +57,6 @@ def check_forms(forms_dir: Path) -> list[str]:
     from isoface_desk.domain.catalog import load_catalog
     from isoface_desk.domain.checklist_load import default_refs, load_checklists, refs_from_catalog
     from isoface_desk.domain.lab_schedule import load_schedule_file
-    from isoface_desk.domain.lab_tests import load_lab_tests
     from isoface_desk.domain.questionnaire import load_questionnaire_file
 
     if not forms_dir.is_dir():
@@ -79,7 +78,6 @@ def check_forms(forms_dir: Path) -> list[str]:
                 problems.append(f"{name}: no loader ({target} is not importable)")
             else:
                 _collect(problems, partial(loader, forms_dir / name))
-    _collect(problems, partial(load_lab_tests, forms_dir))
     problems += _missing(forms_dir, "questionnaires", REQUIRED_QUESTIONNAIRES)
     problems += _missing(forms_dir, "schedules", REQUIRED_SCHEDULES)
     return list(dict.fromkeys(problems))  # one line per problem, in the order found
