@@ -47,7 +47,7 @@ class DraftService(ServiceBase):
             form_id=form.id,
             form_version=form.version,
             form_hash=form.sha256,
-            answers=dict(answers),
+            answers=jsonable(dict(answers)),
             course_id=course_id,
             author_id=actor.user_id,
             position=position,
@@ -71,6 +71,17 @@ class DraftService(ServiceBase):
         with self._unit(actor, Permission.DRAFT_WRITE) as session:
             _own(drafts_repo.get_draft(session, draft_id), actor)
             drafts_repo.delete_draft(session, draft_id)
+
+
+def jsonable(value: Any) -> Any:
+    """Answers as JSON values: dates become ISO text (the checklist accepts both)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
 
 
 def _own(draft: Draft, actor: Actor) -> Draft:

@@ -1,0 +1,85 @@
+"""The demo's people: named patients in many scripts, and a generator of identity-only
+patients for large seeds (deterministic: the same N gives the same patients)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from isoface_desk.storage.repositories.patients import PatientData
+
+
+@dataclass(frozen=True)
+class DemoName:
+    given: str
+    family: str
+    sex: str  # female / male
+
+
+#: The first four are the names every document must render (issue 2).
+NAMES: tuple[DemoName, ...] = (
+    DemoName("Zoë", "Ångström", "female"),
+    DemoName("Иван", "Петров", "male"),
+    DemoName("小龍", "李", "male"),
+    DemoName("محمد", "عبدالله", "male"),
+    DemoName("Amélie", "Dubois", "female"),
+    DemoName("Αθηνά", "Παπαδοπούλου", "female"),
+    DemoName("José", "Núñez", "male"),
+    DemoName("Małgorzata", "Wiśniewska", "female"),
+    DemoName("愛子", "田中", "female"),
+    DemoName("Søren", "Østergaard", "male"),
+    DemoName("Ngozi", "Okafor", "female"),
+    DemoName("Ayşe", "Yılmaz", "female"),
+    DemoName("שרה", "כהן", "female"),
+    DemoName("Ólafur", "Jónsson", "male"),
+    DemoName("Priya", "Sharma", "female"),
+    DemoName("Chloé", "O'Brien", "female"),
+)
+
+GIVEN: tuple[tuple[str, str], ...] = (
+    ("Emma", "female"), ("Noah", "male"), ("Léa", "female"), ("Jonas", "male"),
+    ("Мария", "female"), ("Дмитрий", "male"), ("美玲", "female"), ("伟", "male"),
+    ("فاطمة", "female"), ("أحمد", "male"), ("Sofía", "female"), ("Mateo", "male"),
+    ("Ingrid", "female"), ("Björn", "male"), ("Aoife", "female"), ("Seán", "male"),
+    ("Zeynep", "female"), ("Emre", "male"), ("Ελένη", "female"), ("Γιώργος", "male"),
+)  # fmt: skip
+FAMILY: tuple[str, ...] = (
+    "Smith", "Müller", "García", "Rossi", "Kowalski", "Иванова", "Смирнов", "王", "陈",
+    "حسن", "Nakamura", "Nguyễn", "O'Connor", "Fernández", "Lindqvist", "Öztürk",
+    "Παπαδάκης", "Dubois", "Kim", "Jensen", "Novák", "Silva", "Haddad", "Levi",
+)  # fmt: skip
+
+BIRTH_FROM = dt.date(1962, 1, 1)
+BIRTH_SPAN_DAYS = 17_000  # born 1962 to 2008
+
+
+def named_patient(index: int, birth_date: dt.date) -> PatientData:
+    """Full-workflow patient `index` (0-based): a name from NAMES, a DEMO- clinic number."""
+    name = NAMES[index % len(NAMES)]
+    return PatientData(
+        given_name=name.given,
+        family_name=name.family,
+        birth_date=birth_date,
+        sex_at_birth=name.sex,
+        clinic_number=f"DEMO-{index + 1:05d}",
+        can_get_pregnant=name.sex == "female",
+        phone=f"+44 20 7946 {index % 10_000:04d}",
+    )
+
+
+def bulk_patients(count: int) -> Iterator[PatientData]:
+    """`count` identity-only patients, clinic numbers D0000001 upwards."""
+    n_given, n_family = len(GIVEN), len(FAMILY)
+    for i in range(count):
+        given, sex = GIVEN[i % n_given]
+        family = FAMILY[(i // n_given + i) % n_family]
+        born = BIRTH_FROM + dt.timedelta(days=(i * 7919) % BIRTH_SPAN_DAYS)
+        yield PatientData(
+            given_name=given,
+            family_name=family,
+            birth_date=born,
+            sex_at_birth=sex,
+            clinic_number=f"D{i + 1:07d}",
+            can_get_pregnant=sex == "female",
+        )

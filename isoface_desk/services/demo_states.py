@@ -1,0 +1,274 @@
+"""One demo patient in one course state, built through the services as a clinic would.
+
+States: registered (no course yet); initiation due (planned course, baseline orders due);
+blocked (planned course and a saved draft the safety engine blocks: stale pregnancy
+test); month 1 (initiation signed); on treatment (initiation, a dose change, follow-ups,
+one warning justified); completed and stopped courses (with end-of-course visits); a
+record corrected by a later one. Past lab orders are printed, collected and resulted;
+orders due this week are printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from isoface_desk.documents.demo import demo_signature_png
+from isoface_desk.domain.checklist import visit_dict_to_answers
+from isoface_desk.domain.visit import age_on
+from isoface_desk.services.bundle import Services
+from isoface_desk.services.context import Actor
+from isoface_desk.services.courses import CourseStart
+from isoface_desk.services.demo_people import NAMES, named_patient
+from isoface_desk.services.demo_visits import (
+    DAYS_SUPPLY,
+    JUSTIFICATIONS,
+    PRODUCT_NAME,
+    DemoPatientFacts,
+    Twist,
+    visit_dict,
+)
+from isoface_desk.services.passwords import DEMO_PASSWORD
+from isoface_desk.services.records import SignatureInput
+from isoface_desk.services.visit_checks import form_for
+
+STATES: tuple[str, ...] = (
+    "registered",
+    "initiation-due",
+    "blocked",
+    "month-1",
+    "on-treatment",
+    "completed",
+    "stopped",
+    "corrected",
+)
+#: Days before today each course state started.
+STARTED_DAYS_AGO = {
+    "month-1": 30,
+    "on-treatment": 70,
+    "completed": 220,
+    "stopped": 120,
+    "corrected": 40,
+}
+NORMAL_RESULTS: dict[str, dict[str, Any]] = {
+    "ALT": {"value": 27, "unit": "U/L", "uln": 45},
+    "AST": {"value": 23, "unit": "U/L", "uln": 40},
+    "TG": {"value": 1.4, "unit": "mmol/L"},
+    "CHOL": {"value": 4.7, "unit": "mmol/L"},
+    "GLUCOSE": {"value": 5.0, "unit": "mmol/L"},
+    "HCG": {"result": "negative"},
+}
+MG_PER_DAY = 40.0
+RAISED_MG_PER_DAY = 60.0
+
+
+def _days(n: int) -> dt.timedelta:
+    return dt.timedelta(days=n)
+
+
+@dataclass
+class DemoSeeder:
+    services: Services
+    derm: Actor
+    nurse: Actor
+    today: dt.date
+    courses: int = 0
+    drafts: int = 0
+
+    def seed(self, index: int, state: str) -> None:
+        facts = self._facts(index)
+        patient = self.services.patients.create(self.nurse, named_patient(index, facts.birth_date))
+        if state == "registered":
+            return
+        handler = getattr(self, "_" + state.replace("-", "_"))
+        handler(index, patient.id, facts)
+        self._work_orders(patient.id)
+
+    # ------------------------------------------------------------ people
+
+    def _facts(self, index: int) -> DemoPatientFacts:
+        age = 16 if index % 11 == 3 else 19 + (index * 7) % 30  # a few under 18
+        born = dt.date(self.today.year - age, 1 + index % 12, 1 + index % 27)
+        female = NAMES[index % len(NAMES)].sex == "female"
+        return DemoPatientFacts(born, 60.0 + (index * 3) % 25, female)
+
+    def _signatures(self, index: int, day: dt.date, facts: DemoPatientFacts) -> list[Any]:
+        name = NAMES[index % len(NAMES)]
+        sigs = [SignatureInput("patient", f"{name.given} {name.family}", demo_signature_png(index))]
+        if age_on(facts.birth_date, day) < 18:
+            png = demo_signature_png(index + 100)
+            sigs.append(SignatureInput("guardian", f"Parent of {name.given}", png))
+        return sigs
+
+    # ------------------------------------------------------------ building blocks
+
+    def _course(self, patient_id: int, start: dt.date, status: str = "active") -> int:
+        change = self.services.courses.start(
+            self.derm,
+            patient_id,
+            CourseStart(
+                start_date=start,
+                product=PRODUCT_NAME,
+                strength_mg=20,
+                mg_per_day=MG_PER_DAY,
+                status=status,
+            ),
+        )
+        self.courses += 1
+        return change.course.id
+
+    def _sign(
+        self,
+        index: int,
+        patient_id: int,
+        course_id: int,
+        kind: str,
+        day: dt.date,
+        facts: DemoPatientFacts,
+        *,
+        cumulative_mg: float = 0,
+        mg_per_day: float = MG_PER_DAY,
+        twist: Twist = Twist.NONE,
+    ) -> int:
+        data = visit_dict(
+            kind, day, facts, mg_per_day=mg_per_day, cumulative_mg=cumulative_mg, twist=twist
+        )
+        codes = {"LIVER_ENZYMES_HIGH"} if twist is Twist.ALT_RAISED else set()
+        if twist is Twist.PSYCHIATRIC_HISTORY:
+            codes = {"PSYCHIATRIC_HISTORY"}
+        signed = self.services.records.sign_visit(
+            self.derm,
+            patient_id,
+            course_id,
+            kind,
+            data,
+            {code: JUSTIFICATIONS[code] for code in codes},
+            self._signatures(index, day, facts),
+            DEMO_PASSWORD,
+        )
+        return signed.record_id
+
+    def _work_orders(self, patient_id: int) -> None:
+        """The nurse's past work: orders due before today resulted, this week's printed."""
+        orders = self.services.orders.for_patient(self.nurse, patient_id)
+        past = [o for o in orders if o.status == "planned" and o.due_until < self.today]
+        if past:
+            ids = [o.id for o in past]
+            self.services.orders.mark_printed(self.nurse, ids)
+            self.services.orders.mark_collected(self.nurse, ids)
+            for order in past:
+                day = min(order.due_until, self.today - _days(1)).isoformat()
+                results = {str(t): {**NORMAL_RESULTS[str(t)], "date": day} for t in order.tests}
+                self.services.orders.record_results(self.nurse, order.id, results)
+        soon = [
+            o.id
+            for o in orders
+            if o.status == "planned" and self.today <= o.due_until and o.due_from <= self.today
+        ]
+        if soon:
+            self.services.orders.mark_printed(self.nurse, soon[:1])
+
+    # ------------------------------------------------------------ states
+
+    def _initiation_due(self, index: int, patient_id: int, facts: DemoPatientFacts) -> int:
+        return self._course(patient_id, self.today + _days(7), status="planned")
+
+    def _blocked(self, index: int, patient_id: int, facts: DemoPatientFacts) -> int:
+        course_id = self._course(patient_id, self.today, status="planned")
+        data = visit_dict("initiation", self.today, facts, twist=Twist.STALE_PREGNANCY_TEST)
+        if not facts.can_get_pregnant:  # men cannot have a stale pregnancy test
+            data = visit_dict("initiation", self.today, facts)
+            data["patient"]["allergies"] = ["soya"]  # ALLERGY_EXCIPIENT blocks
+        form = form_for("initiation", self.services.records.catalog)
+        self.services.drafts.save(
+            self.derm,
+            patient_id=patient_id,
+            kind="initiation",
+            visit_date=self.today,
+            answers=visit_dict_to_answers(form, data),
+            course_id=course_id,
+            position="findings",
+        )
+        self.drafts += 1
+        return course_id
+
+    def _month_1(self, index: int, patient_id: int, facts: DemoPatientFacts) -> int:
+        start = self.today - _days(STARTED_DAYS_AGO["month-1"])
+        course_id = self._course(patient_id, start)
+        self._sign(index, patient_id, course_id, "initiation", start, facts)
+        return course_id
+
+    def _on_treatment(self, index: int, patient_id: int, facts: DemoPatientFacts) -> int:
+        start = self.today - _days(STARTED_DAYS_AGO["on-treatment"])
+        course_id = self._course(patient_id, start)
+        self._sign(index, patient_id, course_id, "initiation", start, facts)
+        first = start + _days(DAYS_SUPPLY)
+        self._sign(
+            index,
+            patient_id,
+            course_id,
+            "follow-up",
+            first,
+            facts,
+            cumulative_mg=MG_PER_DAY * DAYS_SUPPLY,
+        )
+        self.services.courses.change_dose(self.derm, course_id, first, RAISED_MG_PER_DAY)
+        self._sign(
+            index,
+            patient_id,
+            course_id,
+            "follow-up",
+            first + _days(DAYS_SUPPLY),
+            facts,
+            cumulative_mg=(MG_PER_DAY + RAISED_MG_PER_DAY) * DAYS_SUPPLY,
+            mg_per_day=RAISED_MG_PER_DAY,
+            twist=Twist.ALT_RAISED,
+        )
+        return course_id
+
+    def _ended(self, index: int, patient_id: int, facts: DemoPatientFacts, state: str) -> int:
+        start = self.today - _days(STARTED_DAYS_AGO[state])
+        visits = 5 if state == "completed" else 1
+        end = start + _days(DAYS_SUPPLY * (visits + 1))
+        course_id = self._course(patient_id, start)
+        self._sign(index, patient_id, course_id, "initiation", start, facts)
+        self._sign(
+            index,
+            patient_id,
+            course_id,
+            "follow-up",
+            start + _days(DAYS_SUPPLY),
+            facts,
+            cumulative_mg=MG_PER_DAY * DAYS_SUPPLY,
+        )
+        status = "completed" if state == "completed" else "stopped"
+        self.services.courses.end(self.derm, course_id, end, status=status)
+        self._sign(index, patient_id, course_id, "end-of-course", end, facts)
+        return course_id
+
+    def _completed(self, index: int, patient_id: int, facts: DemoPatientFacts) -> int:
+        return self._ended(index, patient_id, facts, "completed")
+
+    def _stopped(self, index: int, patient_id: int, facts: DemoPatientFacts) -> int:
+        return self._ended(index, patient_id, facts, "stopped")
+
+    def _corrected(self, index: int, patient_id: int, facts: DemoPatientFacts) -> int:
+        start = self.today - _days(STARTED_DAYS_AGO["corrected"])
+        course_id = self._course(patient_id, start)
+        twist = Twist.PSYCHIATRIC_HISTORY
+        record_id = self._sign(
+            index, patient_id, course_id, "initiation", start, facts, twist=twist
+        )
+        data = visit_dict("initiation", start, facts, twist=twist)
+        data["patient"]["weight_kg"] = facts.weight_kg + 2.5
+        self.services.records.correct_record(
+            self.derm,
+            record_id,
+            data,
+            {"PSYCHIATRIC_HISTORY": JUSTIFICATIONS["PSYCHIATRIC_HISTORY"]},
+            self._signatures(index, start, facts),
+            DEMO_PASSWORD,
+            "Weight was read from an old note; corrected from today's scale.",
+        )
+        return course_id
