@@ -71,9 +71,23 @@ def _bench_parse(seconds: float) -> BenchResult:
     return BenchResult("parse_visit() visits/s", parse, "json.loads of the visit", floor)
 
 
+def _bench_orders(seconds: float) -> BenchResult:
+    from isoface_desk.services.print_bench import order_throughput
+
+    count = 500 if seconds >= 1 else 50
+    figures = order_throughput(count, seconds)
+    return BenchResult(
+        f"lab order pages/s (one job of {count})",
+        figures.orders_per_s,
+        "plain one-page ReportLab document, same font",
+        figures.plain_per_s,
+    )
+
+
 BENCHMARKS: dict[str, Callable[[float], BenchResult]] = {
     "engine": _bench_engine,
     "parse": _bench_parse,
+    "orders": _bench_orders,
 }
 
 

@@ -236,6 +236,12 @@ def build_pdf(frame: PageFrame, story: Sequence[Flowable]) -> bytes:
     return buf.getvalue()
 
 
+def draw_header(canvas: Canvas, frame: PageFrame) -> None:
+    """The house header of `frame` on the current page, for builders that lay out each
+    page themselves (a batch of lab orders, one patient per page)."""
+    _draw_header(canvas, frame, *page_size(frame.paper))
+
+
 def _draw_header(canvas: Canvas, frame: PageFrame, width: float, height: float) -> None:
     st = styles()
     inner = width - 2 * MARGIN_X
