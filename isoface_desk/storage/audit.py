@@ -17,11 +17,12 @@ of work, so the lock is held for as short a time as possible.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from itertools import islice
+from typing import Any, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from isoface_desk.storage.canonical import GENESIS_HASH, canonical_json, loads, sha256_hex
@@ -81,6 +82,17 @@ def lock_chain(session: Session) -> None:
         raise RuntimeError("audit events are appended only inside storage.db.session_scope")
 
 
+@dataclass(frozen=True)
+class EventSpec:
+    """One event to append with `append_events`."""
+
+    actor: str
+    action: str
+    target_kind: str = ""
+    target_id: str | int = ""
+    details: Mapping[str, Any] | None = None
+
+
 def append_event(
     session: Session,
     actor: str,
@@ -95,25 +107,54 @@ def append_event(
     """
     lock_chain(session)
     session.flush()
-    head = session.execute(
-        select(AuditEventRow.seq, AuditEventRow.hash).order_by(AuditEventRow.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (head[0] + 1, head[1]) if head is not None else (1, GENESIS_HASH)
-    details_json = canonical_json(dict(details or {})).decode("utf-8")
-    when = utcnow()
-    fields: dict[str, Any] = {
-        "seq": seq,
-        "time": when,
-        "actor": actor,
-        "action": action,
-        "target_kind": target_kind,
-        "target_id": str(target_id),
-        "prev_hash": prev,
-    }
-    digest = event_hash(details_json=details_json, **fields)
-    session.add(AuditEventRow(details=details_json, hash=digest, **fields))
+    seq, prev = chain_head(session)
+    row = _link(EventSpec(actor, action, target_kind, target_id, details), seq + 1, prev)
+    session.execute(insert(_table()), [row])
+    return AuditEvent(
+        **{**row, "details": loads(row["details"])},
+    )
+
+
+def append_events(session: Session, specs: Iterable[EventSpec], *, batch_size: int = 5000) -> int:
+    """Append many events in order, in one transaction (bulk imports, demo seeds): the chain
+    head is read once and rows are inserted with executemany. Returns how many."""
+    lock_chain(session)
     session.flush()
-    return AuditEvent(details=loads(details_json), hash=digest, **fields)
+    seq, prev = chain_head(session)
+    table = _table()
+    count = 0
+    iterator = iter(specs)
+    while chunk := list(islice(iterator, batch_size)):
+        rows = []
+        for spec in chunk:
+            seq += 1
+            row = _link(spec, seq, prev)
+            prev = row["hash"]
+            rows.append(row)
+        session.execute(insert(table), rows)
+        count += len(rows)
+    return count
+
+
+def _table() -> Table:
+    return cast(Table, AuditEventRow.__table__)
+
+
+def _link(spec: EventSpec, seq: int, prev_hash: str) -> dict[str, Any]:
+    """The column values of event `seq` following `prev_hash`, hash included."""
+    details_json = canonical_json(dict(spec.details or {})).decode("utf-8")
+    row: dict[str, Any] = {
+        "seq": seq,
+        "time": utcnow(),
+        "actor": spec.actor,
+        "action": spec.action,
+        "target_kind": spec.target_kind,
+        "target_id": str(spec.target_id),
+        "prev_hash": prev_hash,
+    }
+    row["hash"] = event_hash(details_json=details_json, **row)
+    row["details"] = details_json
+    return row
 
 
 def to_event(row: AuditEventRow) -> AuditEvent:

@@ -9,7 +9,14 @@ from collections import Counter
 import pytest
 from sqlalchemy import Engine, func, select
 
-from isoface_desk.storage.audit import append_event, chain_head, event_hash, events_for_target
+from isoface_desk.storage.audit import (
+    EventSpec,
+    append_event,
+    append_events,
+    chain_head,
+    event_hash,
+    events_for_target,
+)
 from isoface_desk.storage.canonical import GENESIS_HASH, canonical_json
 from isoface_desk.storage.db import make_engine, read_scope, session_scope
 from isoface_desk.storage.integrity import verify_database
@@ -39,6 +46,17 @@ def test_events_link_into_a_chain(engine: Engine) -> None:
         stored = events_for_target(s, "record", 7)
         assert stored == [second]
         assert chain_head(s) == (2, second.hash)
+
+
+def test_bulk_append_continues_the_same_chain(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        append_event(s, "admin", "login")
+        specs = (EventSpec("seed", "create", "patient", i, {"n": i}) for i in range(2500))
+        assert append_events(s, specs, batch_size=1000) == 2500
+        last = append_event(s, "admin", "logout")
+    assert last.seq == 2502
+    report = verify_database(engine)
+    assert report.ok and report.events == 2502
 
 
 def test_appending_outside_a_write_unit_is_a_bug_on_sqlite(engine: Engine) -> None:

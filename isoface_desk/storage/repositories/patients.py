@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, cast
 
@@ -69,9 +69,18 @@ def _check(data: PatientData) -> None:
 
 
 def _values(data: PatientData) -> dict[str, Any]:
-    values = asdict(data)
-    values["search_name"] = fold(f"{data.given_name} {data.family_name}")
-    return values
+    return {
+        "given_name": data.given_name,
+        "family_name": data.family_name,
+        "search_name": fold(f"{data.given_name} {data.family_name}"),
+        "birth_date": data.birth_date,
+        "sex_at_birth": data.sex_at_birth,
+        "clinic_number": data.clinic_number,
+        "can_get_pregnant": data.can_get_pregnant,
+        "phone": data.phone,
+        "other_identifiers": dict(data.other_identifiers),
+        "attributes": dict(data.attributes),
+    }
 
 
 def _to_patient(row: PatientRow) -> Patient:
