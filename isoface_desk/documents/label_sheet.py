@@ -30,7 +30,7 @@ from isoface_desk.documents.order_model import (
     Progress,
     ShouldCancel,
 )
-from isoface_desk.documents.order_pdf import check_job, describe, order_barcode, run_batch
+from isoface_desk.documents.print_job import check_job, describe, order_barcode, run_batch
 from isoface_desk.documents.styles import INK, RULE, WARN, esc, para, rich
 from isoface_desk.errors import InputError
 

@@ -11,10 +11,9 @@ between two orders and still return a complete PDF of the orders done so far.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
-from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -31,6 +30,7 @@ from isoface_desk.documents.order_model import (
     Progress,
     ShouldCancel,
 )
+from isoface_desk.documents.print_job import check_job, describe, order_barcode, run_batch
 from isoface_desk.documents.styles import (
     ACCENT,
     ACCENT_TINT,
@@ -53,15 +53,8 @@ from isoface_desk.documents.styles import (
     styles,
     table_style,
 )
-from isoface_desk.errors import InputError
 
 DOCUMENT_TITLE = "Laboratory request"
-BAR_WIDTH = 0.33 * mm  # the X dimension on a full-page form (13 mil)
-MIN_BAR_WIDTH = 0.19 * mm  # 7.5 mil, the least Code128 allows
-QUIET_MODULES = 10  # Code128 quiet zone each side, in X dimensions
-
-
-# --------------------------------------------------------------------------- the batch
 
 
 def build_order_pdf(
@@ -85,40 +78,6 @@ def build_order_pdf(
         return PrintResult(b"", (), len(orders), 0)
     canvas.save()
     return PrintResult(buf.getvalue(), tuple(done), len(orders), len(done))
-
-
-def check_job(orders: Sequence[PrintedOrder]) -> None:
-    if not orders:
-        raise InputError("nothing to print: no orders were selected")
-    ids = [o.order_id for o in orders]
-    twice = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) != len(ids) else []
-    if twice:
-        raise InputError(f"order {', '.join(twice)} is selected twice")
-
-
-def run_batch(
-    orders: Sequence[PrintedOrder],
-    render: Callable[[PrintedOrder], None],
-    progress: Progress | None,
-    should_cancel: ShouldCancel | None,
-) -> list[str]:
-    """Render each order unless cancelled first; the ids of the orders rendered."""
-    done: list[str] = []
-    for order in orders:
-        if should_cancel is not None and should_cancel():
-            break
-        render(order)
-        done.append(order.order_id)
-        if progress is not None:
-            progress(len(done), len(orders))
-    return done
-
-
-def describe(canvas: Canvas, title: str, author: str) -> None:
-    canvas.setTitle(title)
-    canvas.setAuthor(author)
-    canvas.setCreator("Isoface Desk")
-    canvas.setProducer("Isoface Desk (ReportLab)")
 
 
 # --------------------------------------------------------------------------- one page
@@ -229,17 +188,6 @@ def title_block(order: PrintedOrder, width: float) -> Table:
         )
     )
     return table
-
-
-def order_barcode(order_id: str, max_width: float, height: float) -> Code128:
-    """A Code128 symbol of `order_id`, quiet zones included, at most `max_width` wide."""
-    modules = Code128(order_id, barWidth=1, humanReadable=False, quiet=False).width
-    bar = min(BAR_WIDTH, max_width / (modules + 2 * QUIET_MODULES))
-    if bar < MIN_BAR_WIDTH:
-        raise InputError(f"order {order_id}: the id is too long for a barcode this size")
-    quiet = QUIET_MODULES * bar
-    return Code128(order_id, barWidth=bar, barHeight=height, humanReadable=False,
-                   quiet=True, lquiet=quiet, rquiet=quiet)  # fmt: skip
 
 
 @lru_cache(maxsize=1)

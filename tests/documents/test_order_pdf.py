@@ -19,7 +19,8 @@ from isoface_desk.documents.model import PaperSize, Patient
 from isoface_desk.documents.order_bench import measure_orders
 from isoface_desk.documents.order_demo import demo_lab_order, demo_orders
 from isoface_desk.documents.order_model import PrintedOrder, PrintResult, printed_order
-from isoface_desk.documents.order_pdf import build_order_pdf, order_barcode
+from isoface_desk.documents.order_pdf import build_order_pdf
+from isoface_desk.documents.print_job import order_barcode
 from isoface_desk.domain.lab_tests import default_lab_tests
 from isoface_desk.errors import InputError
 from tests.documents.pdftools import need, page_texts, pdffonts, render, squash
