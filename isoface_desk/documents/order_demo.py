@@ -11,7 +11,12 @@ from datetime import date, timedelta
 
 from isoface_desk.documents.demo import DEMO_NAMES, demo_signature_png
 from isoface_desk.documents.order_model import PrintedOrder, printed_order
-from isoface_desk.domain.lab_orders import LabOrder, OrderingPrescriber, PatientIdentity
+from isoface_desk.domain.lab_orders import (
+    LabOrder,
+    OrderingPrescriber,
+    PatientIdentity,
+    order_code,
+)
 from isoface_desk.domain.lab_tests import LabTestTable, default_lab_tests
 
 #: (tests, reason, fasting) of the demo order kinds, cycled through.
@@ -25,7 +30,7 @@ PRESCRIBER = OrderingPrescriber("Dr Aileen McBride", "GMC 7012345", "Consultant 
 
 
 def demo_order_id(i: int) -> str:
-    return f"LO-2026-{i + 1:06d}"
+    return order_code(i + 1)
 
 
 def demo_lab_order(i: int) -> LabOrder:

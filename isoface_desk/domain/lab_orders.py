@@ -6,7 +6,8 @@ as the FHIR requisition identifier, so it is at most 20 letters, digits and `-._
 enough for a tube label barcode).
 A `LabResult` is one test's result on an order: a number with a UCUM unit and the
 laboratory's upper limit, or "positive"/"negative" for a presence test (hCG).
-`order_from_due_test` turns a DueTest of the lab schedule into an order.
+`order_from_due_test` turns a DueTest of the lab schedule into an order; `order_code` and
+`order_number` convert between a stored order's number and its printed id.
 """
 
 from __future__ import annotations
@@ -26,6 +27,24 @@ OrderStatus = Literal["planned", "printed", "collected", "resulted", "cancelled"
 ORDER_STATUSES: tuple[str, ...] = ("planned", "printed", "collected", "resulted", "cancelled")
 PRESENCE_VALUES: tuple[str, ...] = ("positive", "negative")
 ORDER_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")
+
+
+ORDER_CODE_PREFIX = "LO-"
+
+
+def order_code(number: int) -> str:
+    """The printed id of stored order `number` (its barcode): LO-000042."""
+    if number < 1 or number > 10**12:
+        raise InputError(f"lab order number {number} is out of range")
+    return f"{ORDER_CODE_PREFIX}{number:06d}"
+
+
+def order_number(code: str) -> int:
+    """The stored order number of a printed or scanned id; InputError if it is not one."""
+    digits = code.strip().removeprefix(ORDER_CODE_PREFIX)
+    if not code.strip().startswith(ORDER_CODE_PREFIX) or not digits.isdigit():
+        raise InputError(f"{code!r} is not a lab order id (LO- and digits)")
+    return int(digits)
 
 
 @dataclass(frozen=True)

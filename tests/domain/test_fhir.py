@@ -26,7 +26,9 @@ from isoface_desk.domain.lab_orders import (
     LabResult,
     OrderingPrescriber,
     PatientIdentity,
+    order_code,
     order_from_due_test,
+    order_number,
 )
 from isoface_desk.domain.lab_schedule import CourseInfo, lab_schedule
 from isoface_desk.domain.lab_tests import default_lab_tests
@@ -269,3 +271,14 @@ def test_orders_and_results_check_themselves() -> None:
         LabResult("LO-1", "ALT", date(2026, 1, 1), float("nan"), "U/L")
     with pytest.raises(InputError, match="not a URI"):
         FhirClinic("x", "no scheme")
+
+
+def test_printed_order_ids_round_trip_to_stored_numbers() -> None:
+    assert order_code(42) == "LO-000042" and order_number("LO-000042") == 42
+    assert order_number(order_code(1234567)) == 1234567
+    LabOrder(order_code(10**12), ZOE, DR, ("ALT",), date(2026, 1, 1), date(2026, 1, 2))
+    for bad in ("42", "LO-", "LO-12a", "XO-000042"):
+        with pytest.raises(InputError, match="is not a lab order id"):
+            order_number(bad)
+    with pytest.raises(InputError, match="out of range"):
+        order_code(0)
