@@ -23,6 +23,11 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("--progress", action="store_true", help="show progress on standard error")
+    parser.add_argument(
+        "--show-head",
+        action="store_true",
+        help="also print the newest event's number and hash, to note down as an anchor",
+    )
     parser.set_defaults(func=run)
 
 
@@ -35,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     for problem in report.problems:
         print(problem)
+    if args.show_head:
+        print(f"chain head: event {report.head_seq}, hash {report.head_hash}")
     if report.ok:
         print(report.summary())
         return 0

@@ -60,6 +60,10 @@ class VerifyReport:
     events: int
     problems: tuple[Problem, ...]
     cancelled: bool = False
+    #: The newest event as found: note it down outside the database (an anchor) to be able
+    #: to show later that no event after it was cut off.
+    head_seq: int = 0
+    head_hash: str = GENESIS_HASH
 
     @property
     def ok(self) -> bool:
@@ -75,6 +79,7 @@ class _Run:
     progress: Progress | None
     should_cancel: ShouldCancel | None
     done: int = 0
+    head: tuple[int, str] = (0, GENESIS_HASH)
     problems: dict[tuple[str, str, int], Problem] = field(default_factory=dict)
 
     def add(self, kind: str, target: str, ident: int, text: str) -> None:
@@ -114,7 +119,12 @@ def _verify(
     finished = _check_chain(conn, run) and _check_records(conn, run)
     problems = tuple(sorted(run.problems.values(), key=lambda p: (p.target, p.id, p.kind)))
     return VerifyReport(
-        records=n_records, events=n_events, problems=problems, cancelled=not finished
+        records=n_records,
+        events=n_events,
+        problems=problems,
+        cancelled=not finished,
+        head_seq=run.head[0],
+        head_hash=run.head[1],
     )
 
 
@@ -152,6 +162,7 @@ def _check_chain(conn: Connection, run: _Run) -> bool:
                 if record_id is not None:
                     signed.append((record_id, row.seq))
             last_seq, last_hash = row.seq, row.hash
+        run.head = (last_seq, last_hash)
         _check_signed_records_exist(conn, signed, run)
         if not run.step(len(rows)):
             return False

@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from isoface_desk.storage.db import make_engine
+from isoface_desk.storage.audit import chain_head
+from isoface_desk.storage.db import make_engine, read_scope
 from isoface_desk.storage.migrate import upgrade
 from tests.storage.conftest import NAMES
 from tests.storage.scenario import build_clean, tamper_everything
@@ -16,9 +17,9 @@ from tests.storage.scenario import build_clean, tamper_everything
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def verify(db_url: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def verify(db_url: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "isoface_desk", "--db", db_url, "verify"],
+        [sys.executable, "-m", "isoface_desk", "--db", db_url, "verify", *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -71,7 +72,15 @@ def test_sqlite3_edit_and_delete_are_caught(tmp_path: Path, cli_env: dict[str, s
     upgrade(url)
     engine = make_engine(url)
     records = build_clean(engine, records=3, views=3)
+    with read_scope(engine) as s:
+        head = chain_head(s)
     engine.dispose()
+    clean = verify(url, cli_env, "--show-head")
+    assert clean.returncode == 0
+    assert clean.stdout.splitlines() == [
+        f"chain head: event 6, hash {head[1]}",
+        "3 records, 6 events verified",
+    ]
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TRIGGER trg_signed_record_no_update")
         conn.execute(

@@ -95,3 +95,26 @@ def test_unreachable_server_gives_a_plain_message() -> None:
 def test_unsupported_backend_is_refused() -> None:
     with pytest.raises(StorageError, match="Unsupported"):
         make_engine("mysql://x@localhost/y")
+
+
+def test_postgresql_database_without_utf8_is_refused() -> None:
+    import uuid
+
+    import sqlalchemy as sa
+
+    from tests.conftest import require_pg
+
+    admin_url = require_pg()
+    name = f"isoface_ascii_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} ENCODING 'SQL_ASCII' TEMPLATE template0"))
+    engine = make_engine(sa.make_url(admin_url).set(database=name).render_as_string(False))
+    try:
+        with pytest.raises(StorageError, match="UTF-8"), read_scope(engine) as s:
+            s.execute(text("SELECT 1"))
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE {name}"))
+        admin.dispose()

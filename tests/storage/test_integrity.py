@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import Connection, Engine
 
 from isoface_desk.storage import integrity
-from isoface_desk.storage.db import make_engine
+from isoface_desk.storage.audit import chain_head
+from isoface_desk.storage.db import make_engine, read_scope
 from isoface_desk.storage.integrity import (
     CHAIN_REORDERED,
     CONTENT_EDITED,
@@ -35,6 +36,8 @@ def test_a_clean_database_verifies(engine: Engine) -> None:
     report = verify_database(engine)
     assert report.ok and report.problems == ()
     assert report.summary() == "7 records, 17 events verified"
+    with read_scope(engine) as s:
+        assert (report.head_seq, report.head_hash) == chain_head(s) and report.head_seq == 17
 
 
 def test_every_kind_of_tampering_is_named(engine: Engine) -> None:
