@@ -157,7 +157,7 @@ def order_story(order: PrintedOrder, width: float) -> list[Flowable]:
     ]
     if order.fasting:
         story += [Spacer(1, 4 * mm), fasting_box(order.fasting_instruction, width)]
-    story += [Spacer(1, 2 * mm), closing_block(order, width)]
+    story += [Spacer(1, 5 * mm), closing_block(order, width)]
     return story
 
 
