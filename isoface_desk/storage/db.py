@@ -38,7 +38,13 @@ def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = BUSY_TIM
 
     `busy_timeout_ms` is how long a SQLite writer waits for another one before giving up.
     """
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        raise StorageError(
+            "This is not a database address: use sqlite:///path/to/file.sqlite3 or "
+            "postgresql+psycopg://user@host/name."
+        ) from None
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, echo=echo, busy_timeout_ms=busy_timeout_ms)
     if parsed.get_backend_name() == "postgresql":

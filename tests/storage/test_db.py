@@ -92,9 +92,11 @@ def test_unreachable_server_gives_a_plain_message() -> None:
         s.execute(text("SELECT 1"))
 
 
-def test_unsupported_backend_is_refused() -> None:
+def test_unsupported_backend_or_bad_address_is_refused() -> None:
     with pytest.raises(StorageError, match="Unsupported"):
         make_engine("mysql://x@localhost/y")
+    with pytest.raises(StorageError, match="not a database address"):
+        make_engine("clinic.sqlite3")
 
 
 def test_postgresql_database_without_utf8_is_refused() -> None:
