@@ -1,0 +1,93 @@
+"""What signing needs: when it is allowed, and what the sign callback receives.
+
+Signing is allowed only for a complete visit (nothing still to answer, a full, not
+provisional, evaluation), with no finding that blocks, and a typed justification for
+every warning. The embedding screen passes a callback taking a `SignRequest`; it checks
+the password and stores the signed record (services.records.sign_visit), raising
+AuthenticationError for a wrong password or another IsofaceError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from isoface_desk.domain.checklist import Form, VisitContext
+from isoface_desk.domain.engine import Evaluation
+from isoface_desk.ui.visit.live_check import LiveResult
+
+
+@dataclass(frozen=True)
+class SignRequest:
+    form: Form
+    context: VisitContext
+    answers: dict[str, Any]  # answers of the visible questions (no signature images)
+    visit: dict[str, Any]  # the isoface-check/1 input that was evaluated
+    evaluation: Evaluation  # exactly what the findings panel showed
+    justifications: dict[str, str]  # warning code -> the prescriber's justification
+    signatures: dict[str, bytes]  # signer ("patient", "guardian") -> PNG
+    password: str = field(repr=False)
+
+
+SignCallback = Callable[[SignRequest], object]
+
+
+class DraftStore(Protocol):
+    """Where the checklist autosaves (services.drafts.VisitDraftHandle is one)."""
+
+    @property
+    def answers(self) -> dict[str, Any]: ...
+
+    @property
+    def position(self) -> str: ...
+
+    def save(self, answers: Mapping[str, Any], position: str) -> None: ...
+
+    def discard(self) -> None: ...
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def sign_readiness(result: LiveResult, justifications: Mapping[str, str]) -> tuple[bool, str]:
+    """(may sign, why not) for the current result and justifications."""
+    reasons = []
+    evaluation = result.evaluation
+    findings = evaluation.findings if evaluation is not None else ()
+    blocks = [f for f in findings if f.severity == "block"]
+    if blocks:
+        reasons.append(_plural(len(blocks), "finding blocks", "findings block") + " signing")
+    missing = [f.code for f in findings
+               if f.severity == "warn" and not justifications.get(f.code, "").strip()]  # fmt: skip
+    if missing:
+        reasons.append(_plural(len(missing), "warning needs", "warnings need")
+                       + " a typed justification")  # fmt: skip
+    if result.notes:
+        reasons.append(_plural(len(result.notes), "item", "items") + " still to answer")
+    elif evaluation is None or result.provisional:
+        reasons.append("the checklist is not complete")
+    if reasons:
+        return False, "Cannot sign yet: " + "; ".join(reasons) + "."
+    return True, ""
+
+
+def current_justifications(
+    evaluation: Evaluation, justifications: Mapping[str, str]
+) -> dict[str, str]:
+    """The justifications of the warnings shown, trimmed (others are not signed)."""
+    return {f.code: justifications[f.code].strip() for f in evaluation.findings
+            if f.severity == "warn" and justifications.get(f.code, "").strip()}  # fmt: skip
+
+
+def summary_text(evaluation: Evaluation, form: Form, context: VisitContext) -> str:
+    warns = [f for f in evaluation.findings if f.severity == "warn"]
+    lines = [f"{form.title}, {context.visit_date.isoformat()}, profile {evaluation.profile_id}."]
+    if warns:
+        lines.append(_plural(len(warns), "warning", "warnings")
+                     + " signed with your justification.")  # fmt: skip
+    else:
+        lines.append("No safety findings.")
+    lines.append("A signed visit cannot be changed afterwards; corrections are new records.")
+    return "\n".join(lines)
