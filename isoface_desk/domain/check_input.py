@@ -64,13 +64,11 @@ def parse_visit(data: object, catalog: Catalog) -> Visit:
     fmt = f.text(root, "format", "", required=True)
     if fmt is not None and fmt != FORMAT_ID:
         f.problem("format", f"expected {FORMAT_ID!r}, got {fmt!r}")
-    info = _visit_info(f, root)
-    day = info.date if info else None
+    day, kind = _visit_info(f, root)
     profile = _check_profile(f, root, catalog, day)
-    kind = info.kind if info else None
     visit = Visit(
         profile=profile or "",
-        visit=cast(VisitInfo, info),
+        visit=VisitInfo(cast(date, day), cast(VisitKind, kind)),
         patient=cast(Patient, _patient(f, root, catalog, day)),
         medications=_medications(f, root),
         product=_product(f, root, catalog, required=kind in ("initiation", "follow-up")),
@@ -95,16 +93,14 @@ def parse_visit(data: object, catalog: Catalog) -> Visit:
     return visit
 
 
-def _visit_info(f: Fields, root: dict[str, Any]) -> VisitInfo | None:
+def _visit_info(f: Fields, root: dict[str, Any]) -> tuple[date | None, str | None]:
     obj = f.required_obj(root, "visit", "", required=True)
     if obj is None:
-        return None
+        return None, None
     f.keys(obj, ("date", "kind"), "visit")
     day = f.date(obj, "date", "visit", required=True)
     kind = f.choice(obj, "kind", "visit", VISIT_KINDS, required=True, what="visit kind")
-    if day is None or kind is None:
-        return None
-    return VisitInfo(day, cast(VisitKind, kind))
+    return day, kind
 
 
 def _check_profile(

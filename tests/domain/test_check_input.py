@@ -228,3 +228,10 @@ def test_other_excipients_are_allowed_as_lowercase_hyphenated_codes() -> None:
 def test_text_is_stripped() -> None:
     visit = parsed(changed("medications[0].name", "  Cetirizine  "))
     assert visit.medications[0].name == "Cetirizine"
+
+
+def test_a_bad_visit_date_does_not_hide_other_problems() -> None:
+    data = make(kind="follow-up", visit__date="yesterday", product=None)
+    data["pregnancy_tests"][0]["setting"] = "shop"
+    assert [line.split(":")[0] for line in problems(data)] == [
+        "visit.date", "product", "pregnancy_tests[0].setting"]  # fmt: skip

@@ -3,17 +3,19 @@ and SECOND_PRESCRIBER_MISSING (safety-rules.md, "Initiation paperwork")."""
 
 from __future__ import annotations
 
+from isoface_desk.domain.catalog import Catalog
 from isoface_desk.domain.findings import Finding
+from isoface_desk.domain.profiles import Profile
 from isoface_desk.domain.rules.context import Ctx
 
 
-def required_counselling(ctx: Ctx) -> tuple[str, ...]:
-    """The counselling codes required at this initiation, in the catalog's order."""
-    params = ctx.profile.patient
+def required_counselling(profile: Profile, catalog: Catalog, potential: bool) -> tuple[str, ...]:
+    """The counselling codes required at an initiation under `profile`, in catalog order."""
+    params = profile.patient
     wanted = set(params.counselling_required)
-    if ctx.potential:
+    if potential:
         wanted.update(params.counselling_required_if_potential)
-    return tuple(item.code for item in ctx.catalog.codes.counselling if item.code in wanted)
+    return tuple(item.code for item in catalog.codes.counselling if item.code in wanted)
 
 
 def check(ctx: Ctx, out: list[Finding]) -> None:
@@ -28,7 +30,8 @@ def check(ctx: Ctx, out: list[Finding]) -> None:
             "indication_confirmed",
         ))  # fmt: skip
     given = set(visit.counselling)
-    missing = [c for c in required_counselling(ctx) if c not in given]
+    required = required_counselling(ctx.profile, ctx.catalog, ctx.potential)
+    missing = [c for c in required if c not in given]
     if missing:
         labels = {i.code: i.label for i in ctx.catalog.codes.counselling}
         out.append(ctx.finding(
