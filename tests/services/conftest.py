@@ -1,0 +1,124 @@
+"""Services over real databases (SQLite file and, with ISOFACE_TEST_PG_URL, PostgreSQL),
+a clock tests move by hand, and a set-up clinic with one user per role."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from isoface_desk.documents.demo import demo_signature_png
+from isoface_desk.services.bundle import Services, build_services
+from isoface_desk.services.context import Actor
+from isoface_desk.services.demo_visits import DemoPatientFacts, visit_dict
+from isoface_desk.services.patients import PatientData
+from isoface_desk.services.records import SignatureInput
+from isoface_desk.services.setup import ClinicData, FirstUser, GenerateCertificate
+from isoface_desk.services.users import NewUser
+from isoface_desk.storage.db import make_engine
+from isoface_desk.storage.migrate import upgrade
+from tests.conftest import _fresh_pg_database, require_pg
+
+PASSWORD = "Plum-tree-42-orchard"
+ROLES = ("dermatologist", "nurse", "auditor", "admin")
+
+
+class Clock:
+    """A UTC clock that only moves when told to."""
+
+    def __init__(self) -> None:
+        self.current = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += dt.timedelta(**delta)
+
+
+@dataclass
+class World:
+    services: Services
+    clock: Clock
+    first: Actor  # the setup's dermatologist-administrator
+    actors: dict[str, Actor]  # one user holding only that role, by role
+
+
+def _open(url: str) -> tuple[Services, Clock]:
+    upgrade(url)
+    clock = Clock()
+    return build_services(make_engine(url), now=clock), clock
+
+
+def setup_world(services: Services, clock: Clock) -> World:
+    clinic = ClinicData(name="Test Clinic", jurisdiction_profile="uk-mhra", address="1 Road")
+    first = services.setup.complete_setup(
+        clinic, FirstUser("first", "Dr First", PASSWORD, "GMC 1000001"), GenerateCertificate()
+    )
+    actors = {}
+    for role in ROLES:
+        licence = "GMC 2000002" if role == "dermatologist" else ""
+        services.users.add_user(
+            first,
+            NewUser(f"{role}-user", f"{role.title()} User", frozenset({role}), PASSWORD, licence),
+        )
+        actors[role] = services.auth.login(f"{role}-user", PASSWORD)
+    return World(services, clock, first, actors)
+
+
+@pytest.fixture
+def world(db_url: str) -> Iterator[World]:
+    """A fresh, set-up database per test."""
+    services, clock = _open(db_url)
+    try:
+        yield setup_world(services, clock)
+    finally:
+        services.close()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def shared_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """One set-up database per module and backend, for tests that only add rows."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("svc") / "shared.sqlite3"
+        urls: Iterator[str] = iter([f"sqlite:///{path}"])
+    else:
+        urls = _fresh_pg_database(require_pg())
+    services, clock = _open(next(urls))
+    try:
+        yield setup_world(services, clock)
+    finally:
+        services.close()
+        next(urls, None)
+
+
+BIRTH = dt.date(1998, 7, 3)
+VISIT_DAY = dt.date(2026, 11, 19)
+
+
+def visit(kind: str = "initiation", day: dt.date = VISIT_DAY, **kwargs: Any) -> dict[str, Any]:
+    """A clear check-format visit of the example patient (a twist adds a warn or block)."""
+    facts = DemoPatientFacts(birth_date=BIRTH, weight_kg=62.0, can_get_pregnant=True)
+    return visit_dict(kind, day, facts, **kwargs)
+
+
+def example_patient(tag: str | None = None) -> PatientData:
+    """The example's patient (born 1998-07-03, can get pregnant)."""
+    return PatientData(
+        given_name="Zoë",
+        family_name="Ångström",
+        birth_date=BIRTH,
+        sex_at_birth="female",
+        clinic_number=f"C-{tag or uuid.uuid4().hex[:10]}",
+        can_get_pregnant=True,
+    )
+
+
+def patient_signature() -> list[SignatureInput]:
+    return [SignatureInput("patient", "Zoë Ångström", demo_signature_png(1))]
