@@ -28,6 +28,7 @@ from isoface_desk.ui.visit.live_check import LiveResult, Note, live_check
 from isoface_desk.ui.visit.records_editor import RecordsEditor
 from isoface_desk.ui.visit.section_list import SectionState
 from isoface_desk.ui.visit.sign_dialog import SignDialog
+from isoface_desk.ui.visit.signals import emit
 from isoface_desk.ui.visit.signing import (
     DraftStore,
     SignCallback,
@@ -159,7 +160,7 @@ class ChecklistController(QObject):
         self.view.panel.show_result(result)
         self._show_sections([s.id for s in view.sections], result)
         self._update_sign_state()
-        self.evaluated.emit(result)
+        emit(self.evaluated, result)
         return result
 
     def _show_sections(self, section_ids: list[str], result: LiveResult) -> None:
@@ -345,7 +346,7 @@ class ChecklistController(QObject):
             return False
         self._save_failed = False
         self.view.draft_label.setText(f"Draft saved {datetime.now():%H:%M:%S}")
-        self.draft_saved.emit()
+        emit(self.draft_saved)
         return True
 
     def has_pending_save(self) -> bool:
@@ -416,7 +417,7 @@ class ChecklistController(QObject):
         self.view.panel.set_sign_state(False, "Signed. The record can no longer be changed.")
         self.view.draft_label.setText("Signed")
         log.info("visit signed (form %s)", self.form.id)
-        self.signed.emit(outcome)
+        emit(self.signed, outcome)
 
     def focus_widget_in_view(self) -> QWidget | None:
         focused = QApplication.focusWidget()

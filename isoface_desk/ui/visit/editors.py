@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from isoface_desk.domain.checklist import Question
+from isoface_desk.ui.visit.signals import emit
 from isoface_desk.ui.widgets.signature_pad import SignatureBox
 
 
@@ -75,7 +76,7 @@ class AnswerEditor(QWidget):
 
     def _emit(self) -> None:
         if not self._loading:
-            self.changed.emit()
+            emit(self.changed)
 
 
 def _row(parent: QWidget) -> QHBoxLayout:

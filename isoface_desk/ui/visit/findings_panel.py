@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from isoface_desk.domain.findings import Finding
 from isoface_desk.ui.visit.live_check import LiveResult, Note
+from isoface_desk.ui.visit.signals import emit
 from isoface_desk.ui.visit.style import (
     CLEAR,
     CLEAR_TINT,
@@ -98,19 +99,19 @@ class FindingCard(QFrame):
         self.setToolTip("Click or press Enter to go to the question behind this finding")
 
     def _on_justification_text_changed(self, text: str) -> None:
-        self.justification_changed.emit(self.finding.code, text)
+        emit(self.justification_changed, self.finding.code, text)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self.setFocus(Qt.FocusReason.MouseFocusReason)
-            self.activated.emit(self.finding)
+            emit(self.activated, self.finding)
             event.accept()
             return
         super().mousePressEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
-            self.activated.emit(self.finding)
+            emit(self.activated, self.finding)
             event.accept()
             return
         super().keyPressEvent(event)
@@ -299,13 +300,13 @@ class FindingsPanel(QWidget):
     def _on_notes_list_item_activated(self, item: QListWidgetItem) -> None:
         index = int(item.data(Qt.ItemDataRole.UserRole))
         if 0 <= index < len(self._notes):
-            self.note_activated.emit(self._notes[index])
+            emit(self.note_activated, self._notes[index])
 
     # ----- justifications and signing
 
     def _on_card_justification_changed(self, code: str, text: str) -> None:
         self._justifications[code] = text
-        self.justification_changed.emit()
+        emit(self.justification_changed)
 
     def justifications(self) -> dict[str, str]:
         """Every justification typed so far, by finding code (also of findings gone)."""

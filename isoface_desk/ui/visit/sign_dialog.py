@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from isoface_desk.ui.visit.signals import emit
 from isoface_desk.ui.visit.style import wrapped
 
 
@@ -67,7 +68,7 @@ class SignDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         if self.password.text():
-            self.submitted.emit(self.password.text())
+            emit(self.submitted, self.password.text())
 
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)
