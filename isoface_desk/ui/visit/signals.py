@@ -3,9 +3,9 @@
 PySide6 6.12.0's `SignalInstance.emit()` returns `True` without a new reference, so each
 call whose result is dropped takes one reference away from `True`; after a few hundred
 emissions the interpreter aborts ("Fatal Python error: bool_dealloc: deallocating True or
-False"), usually at exit; 6.11.3 returns a proper reference. The checklist emits on every keystroke, so it goes through this
-helper: when the running PySide6 has the fault (probed once, at import), the reference
-is given back; with a sound PySide6 it does nothing extra.
+False"), usually at exit (6.11.3 is sound). The checklist emits on every keystroke, so
+it goes through this helper: when the running PySide6 has the fault (probed once, at
+import), the reference is given back; with a sound PySide6 it does nothing extra.
 """
 
 from __future__ import annotations
@@ -43,6 +43,6 @@ EMIT_BORROWS_TRUE = _emit_borrows_true()
 
 
 def emit(signal: SignalInstance, *args: Any) -> None:
-    result = signal.emit(*args)  # type: ignore[func-returns-value]  (stubs say None)
+    result = signal.emit(*args)  # type: ignore[func-returns-value]
     if EMIT_BORROWS_TRUE and isinstance(result, bool):
         _incref(result)
