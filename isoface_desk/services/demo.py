@@ -77,17 +77,20 @@ class DemoSummary:
         ]
 
 
-def seed_demo(db_url: str, patients: int = 40) -> DemoSummary:
+def seed_demo(
+    db_url: str, patients: int = 40, *, full_workflow: int = FULL_WORKFLOW
+) -> DemoSummary:
     """Fill an empty database (created if missing) with the demo clinic; IsofaceError if it
-    already has a clinic or users."""
-    if patients < 0:
+    already has a clinic or users. The first `full_workflow` patients (cycling through
+    every course state) get courses, visits and orders; the rest only an identity."""
+    if patients < 0 or full_workflow < 0:
         raise IsofaceError("The number of demo patients cannot be negative.")
     started = time.perf_counter()
     services = open_services(db_url)
     try:
         _refuse_used(services.engine)
         derm, nurse = _clinic_and_users(services)
-        full = min(patients, FULL_WORKFLOW)
+        full = min(patients, full_workflow)
         seeder = DemoSeeder(services, derm=derm, nurse=nurse, today=dt.date.today())
         for index in range(full):
             seeder.seed(index, STATES[index % len(STATES)])
