@@ -1,0 +1,259 @@
+"""The patient page's course timeline: one audited "view" that returns what the page shows.
+
+`TimelineService.for_patient` reads the patient, their courses, lab orders and (for roles
+that may read signed checklists) the signed records with their content, and derives the
+values the page plots: PHQ-9 totals per visit, the cumulative dose in mg/kg at each visit
+of the current course with the prescription just signed as a projection, the latest
+value of each lab test, and the tests due next. It is one unit of work and one "view"
+audit event (not one per record), and nothing is computed in the UI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from isoface_desk.domain.dose import cumulative_mg_per_kg, round2
+from isoface_desk.domain.phq9 import ITEMS, MAX_ANSWER
+from isoface_desk.services.context import Actor, ServiceBase
+from isoface_desk.services.permissions import Permission
+from isoface_desk.storage.audit import append_event
+from isoface_desk.storage.handles import Session
+from isoface_desk.storage.repositories import courses as courses_repo
+from isoface_desk.storage.repositories import drafts as drafts_repo
+from isoface_desk.storage.repositories import lab_orders as orders_repo
+from isoface_desk.storage.repositories import patients as patients_repo
+from isoface_desk.storage.repositories import records as records_repo
+from isoface_desk.storage.repositories.courses import Course
+from isoface_desk.storage.repositories.drafts import Draft
+from isoface_desk.storage.repositories.lab_orders import LabOrder
+from isoface_desk.storage.repositories.patients import Patient
+from isoface_desk.storage.repositories.records import RecordSummary, StoredRecord
+
+__all__ = ["DuePoint", "LabValue", "PatientTimeline", "TimelineService"]
+
+Point = tuple[dt.date, float]
+DUE_STATUSES = ("planned", "printed", "collected")
+PREGNANCY_TEST = "HCG"  # a pregnancy test in a signed visit counts as the latest hCG
+
+
+@dataclass(frozen=True)
+class LabValue:
+    """The latest value of one test: a number with unit (and ULN), or a result word."""
+
+    test: str
+    date: dt.date
+    value: float | None
+    unit: str = ""
+    uln: float | None = None
+    result: str = ""
+
+    @property
+    def above_uln(self) -> bool:
+        return self.value is not None and self.uln is not None and self.value > self.uln
+
+    def text(self) -> str:
+        if self.value is None:
+            return self.result or "—"
+        shown = f"{self.value:g} {self.unit}".strip()
+        return f"{shown} (ULN {self.uln:g})" if self.uln is not None else shown
+
+
+@dataclass(frozen=True)
+class DuePoint:
+    """An open lab order: which tests, from when, until when."""
+
+    order_id: int
+    tests: tuple[str, ...]
+    due_from: dt.date
+    due_until: dt.date
+    status: str
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.due_until < today
+
+
+@dataclass(frozen=True)
+class PatientTimeline:
+    patient: Patient
+    courses: tuple[Course, ...]  # newest first
+    records: tuple[RecordSummary, ...]  # newest first; empty for roles without record.read
+    phq9: tuple[Point, ...]  # visit date -> PHQ-9 total, oldest first
+    dose: tuple[Point, ...]  # current course: visit date -> cumulative mg/kg before it
+    dose_projection: Point | None  # after the latest prescription of the current course
+    dose_target: tuple[float, float]  # mg/kg band (low, high)
+    labs: tuple[LabValue, ...]  # latest per test
+    due: tuple[DuePoint, ...]  # open orders, soonest first
+    drafts: tuple[Draft, ...]  # the actor's unsigned visits for this patient
+    today: dt.date
+
+    @property
+    def current_course(self) -> Course | None:
+        return self.courses[0] if self.courses else None
+
+
+class TimelineService(ServiceBase):
+    def for_patient(self, actor: Actor, patient_id: int) -> PatientTimeline:
+        """Everything the patient page shows, in one unit of work with one "view" event."""
+        with self._unit(actor, Permission.PATIENT_READ) as session:
+            patient = patients_repo.get_patient(session, patient_id)
+            courses = sorted(
+                courses_repo.courses_for_patient(session, patient_id),
+                key=lambda c: (c.start_date, c.id),
+                reverse=True,
+            )
+            records, contents = _records(session, actor, patient_id)
+            orders = orders_repo.orders_for_patient(session, patient_id)
+            drafts = _own_drafts(session, actor, patient_id)
+            append_event(
+                session, actor.username, "view", "patient", patient_id, {"page": "timeline"}
+            )
+        current = courses[0] if courses else None
+        dose, projection = dose_points(contents, current)
+        return PatientTimeline(
+            patient=patient,
+            courses=tuple(courses),
+            records=tuple(sorted(records, key=lambda r: (r.visit_date, r.id), reverse=True)),
+            phq9=tuple(phq9_points(contents)),
+            dose=tuple(dose),
+            dose_projection=projection,
+            dose_target=_target(current),
+            labs=tuple(latest_labs(orders, contents)),
+            due=tuple(due_orders(orders)),
+            drafts=tuple(drafts),
+            today=self.today(),
+        )
+
+
+def _records(
+    session: Session, actor: Actor, patient_id: int
+) -> tuple[list[RecordSummary], list[StoredRecord]]:
+    if not actor.may(Permission.RECORD_READ):
+        return [], []
+    summaries = records_repo.records_for_patient(session, patient_id)
+    return summaries, [records_repo.get_record(session, s.id) for s in summaries]
+
+
+def _own_drafts(session: Session, actor: Actor, patient_id: int) -> list[Draft]:
+    if not actor.may(Permission.DRAFT_WRITE):
+        return []
+    return [
+        d for d in drafts_repo.drafts_for_patient(session, patient_id)
+        if d.author_id == actor.user_id
+    ]  # fmt: skip
+
+
+def _target(course: Course | None) -> tuple[float, float]:
+    low = course.target_cumulative_mg_per_kg if course is not None else 120.0
+    return (min(low, 120.0), max(150.0, low))
+
+
+def _phq9_total(value: Any) -> int | None:
+    if not isinstance(value, Sequence) or isinstance(value, str) or len(value) != ITEMS:
+        return None
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        return None
+    if not all(0 <= v <= MAX_ANSWER for v in value):
+        return None
+    return int(sum(value))
+
+
+def phq9_points(records: Iterable[StoredRecord]) -> list[Point]:
+    """(visit date, PHQ-9 total) for every signed visit that asked the PHQ-9."""
+    points = []
+    for record in records:
+        total = _phq9_total(record.answers.get("phq9"))
+        if total is not None:
+            points.append((record.visit_date, float(total)))
+    return sorted(points)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def dose_points(
+    records: Iterable[StoredRecord], course: Course | None
+) -> tuple[list[Point], Point | None]:
+    """Cumulative mg/kg at each visit of `course`, and after its latest prescription."""
+    if course is None:
+        return [], None
+    points: list[Point] = []
+    latest: tuple[dt.date, Mapping[str, Any], float, float] | None = None
+    for record in sorted(records, key=lambda r: (r.visit_date, r.id)):
+        if record.course_id != course.id:
+            continue
+        answers = record.answers
+        weight = _number(answers.get("patient", {}).get("weight_kg"))
+        before = _number(answers.get("course", {}).get("cumulative_mg")) or 0.0
+        if weight is None or weight <= 0:
+            continue
+        points.append((record.visit_date, before / weight))
+        dose = answers.get("dose")
+        if isinstance(dose, Mapping):
+            latest = (record.visit_date, dose, before, weight)
+    if latest is None:
+        return points, None
+    day, dose, before, weight = latest
+    mg, days = _number(dose.get("mg_per_day")), _number(dose.get("days_supply"))
+    if mg is None or days is None:
+        return points, None
+    after = round2(cumulative_mg_per_kg(before, mg, int(days), weight))
+    return points, (day + dt.timedelta(days=int(days)), after)
+
+
+def _lab_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _lab_value(test: str, entry: Mapping[str, Any], fallback: dt.date | None) -> LabValue | None:
+    day = _lab_date(entry.get("date")) or fallback
+    if day is None:
+        return None
+    return LabValue(
+        test=test,
+        date=day,
+        value=_number(entry.get("value")),
+        unit=str(entry.get("unit") or ""),
+        uln=_number(entry.get("uln")),
+        result=str(entry.get("result") or ""),
+    )
+
+
+def latest_labs(
+    orders: Iterable[LabOrder], records: Iterable[StoredRecord]
+) -> list[LabValue]:
+    """The latest value of each test, from resulted orders and from signed visits."""
+    found: list[LabValue] = []
+    for order in orders:
+        fallback = order.resulted_at.date() if order.resulted_at else None
+        for test, entry in order.results.items():
+            if isinstance(entry, Mapping) and (v := _lab_value(str(test), entry, fallback)):
+                found.append(v)
+    for record in records:
+        entries = [(str(e.get("test")), e) for e in record.answers.get("labs") or ()
+                   if isinstance(e, Mapping)]  # fmt: skip
+        entries += [(PREGNANCY_TEST, e) for e in record.answers.get("pregnancy_tests") or ()
+                    if isinstance(e, Mapping)]  # fmt: skip
+        found.extend(v for test, e in entries if (v := _lab_value(test, e, None)))
+    latest: dict[str, LabValue] = {}
+    for value in sorted(found, key=lambda v: v.date):
+        latest[value.test] = value
+    return sorted(latest.values(), key=lambda v: v.test)
+
+
+def due_orders(orders: Iterable[LabOrder]) -> list[DuePoint]:
+    """Open orders (planned, printed, collected), soonest first."""
+    due = [
+        DuePoint(o.id, tuple(str(t) for t in o.tests), o.due_from, o.due_until, o.status)
+        for o in orders
+        if o.status in DUE_STATUSES
+    ]
+    return sorted(due, key=lambda d: (d.due_from, d.order_id))
