@@ -61,7 +61,9 @@ class AuthService(ServiceBase):
         with session_scope(self.engine) as session:
             outcome = self._attempt(session, actor.username, password, purpose="confirm")
         if outcome.actor is None:
-            raise AuthenticationError(outcome.error)
+            raise AuthenticationError(
+                "Wrong password." if outcome.error == WRONG else outcome.error
+            )
         if outcome.actor.user_id != actor.user_id:
             raise AuthenticationError(WRONG)
 
