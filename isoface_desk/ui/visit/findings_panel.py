@@ -284,12 +284,17 @@ class FindingsPanel(QWidget):
 
     def _show_notes(self, notes: tuple[Note, ...]) -> None:
         self._notes = notes
-        self.notes_list.clear()
-        for note in notes:
-            item = QListWidgetItem(note.text)
-            item.setData(Qt.ItemDataRole.UserRole, self.notes_list.count())
+        lines = self.notes_list
+        while lines.count() > len(notes):  # rows are reused, never rebuilt on a keystroke
+            lines.takeItem(lines.count() - 1)
+        while lines.count() < len(notes):
+            item = QListWidgetItem()
             item.setToolTip("Go to this question")
-            self.notes_list.addItem(item)
+            lines.addItem(item)
+        for row, note in enumerate(notes):
+            item = lines.item(row)
+            if item is not None and item.text() != note.text:
+                item.setText(note.text)
         self.notes_title.setText(f"Still to answer ({len(notes)})")
         self.notes_title.setVisible(bool(notes))
         self.notes_list.setVisible(bool(notes))
@@ -298,7 +303,7 @@ class FindingsPanel(QWidget):
         self.notes_list.setFixedHeight(height + 2 * self.notes_list.frameWidth() + 4)
 
     def _on_notes_list_item_activated(self, item: QListWidgetItem) -> None:
-        index = int(item.data(Qt.ItemDataRole.UserRole))
+        index = self.notes_list.row(item)
         if 0 <= index < len(self._notes):
             emit(self.note_activated, self._notes[index])
 

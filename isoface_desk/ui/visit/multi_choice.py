@@ -1,10 +1,11 @@
 """A multi-choice answer: one check box per code, from a forms/codes list or inline options.
 
-A required question also offers "None of these", so that "no allergies" is a deliberate
-answer and not a section skipped: until a box is ticked the question is unanswered.
-Codes with a patient-facing text (counselling items) show it under the label and get a
-"Tick all" button. `allow_other` adds a line for further codes, separated by commas.
-Up and Down move between the boxes; Space ticks.
+A required question also offers "None of these" (first), so that "no allergies" is a
+deliberate answer and not a section skipped: until a box is ticked the question is
+unanswered. Codes with a patient-facing text (counselling items) show it under the label
+and get a "Tick all" button. `allow_other` adds a line for further codes, separated by
+commas. The boxes are one tab stop: Tab enters at the first box, Up and Down move
+between the boxes, Space ticks, Tab leaves.
 """
 
 from __future__ import annotations
@@ -54,13 +55,15 @@ class MultiChoiceEditor(AnswerEditor):
             top.addWidget(self.tick_all)
             top.addStretch(1)
             layout.addLayout(top)
-        layout.addLayout(self._boxes(name, described))
         if question.required:
             self.none_box = QCheckBox(NONE_TEXT)
             self.none_box.setAccessibleName(f"{name}: {NONE_TEXT.lower()}")
             self.none_box.toggled.connect(self._on_none_box_toggled)
             self.none_box.installEventFilter(self)
             layout.addWidget(self.none_box)
+        layout.addLayout(self._boxes(name, described))
+        for box in self._ordered()[1:]:
+            box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # the group is one tab stop
         if question.allow_other:
             self.other = QLineEdit()
             self.other.setAccessibleName(f"{name}: other codes")
@@ -93,7 +96,7 @@ class MultiChoiceEditor(AnswerEditor):
 
     def _ordered(self) -> list[QCheckBox]:
         boxes = list(self.boxes.values())
-        return [*boxes, self.none_box] if self.none_box is not None else boxes
+        return [self.none_box, *boxes] if self.none_box is not None else boxes
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(watched, QCheckBox):
