@@ -17,8 +17,10 @@ from dataclasses import asdict, dataclass
 from itertools import islice
 
 from isoface_desk.services.context import Actor, ServiceBase
+from isoface_desk.services.orders import sync_course_orders
 from isoface_desk.services.permissions import Permission
 from isoface_desk.storage.audit import append_event
+from isoface_desk.storage.handles import Session
 from isoface_desk.storage.repositories import courses as courses_repo
 from isoface_desk.storage.repositories import lab_orders as orders_repo
 from isoface_desk.storage.repositories import patients as patients_repo
@@ -141,6 +143,8 @@ class PatientService(ServiceBase):
             old = asdict(PatientData(**{k: getattr(before, k) for k in asdict(data)}))
             changed = sorted(k for k, v in asdict(data).items() if old[k] != v)
             patient = patients_repo.update_patient(session, patient_id, data)
+            if {"can_get_pregnant", "attributes"} & set(changed):
+                _resync_open_courses(session, patient_id)  # pregnancy tests, glucose
             append_event(
                 session, actor.username, "edit", "patient", patient_id, {"fields": changed}
             )
@@ -163,3 +167,11 @@ class PatientService(ServiceBase):
                 )
             total += added
         return total
+
+
+def _resync_open_courses(session: Session, patient_id: int) -> None:
+    """The schedule depends on pregnancy potential and diabetes: regenerate the orders of
+    the patient's open courses (printed orders are kept, as on every regeneration)."""
+    for course in courses_repo.courses_for_patient(session, patient_id):
+        if course.status in ("planned", "active"):
+            sync_course_orders(session, course.id)

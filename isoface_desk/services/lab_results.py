@@ -1,0 +1,213 @@
+"""Results of lab orders: entered by the nurse, graded against the safety thresholds, shown
+on the due list and the patient page, and handed to the next visit as its `labs[]`.
+
+`LabResultService.record(actor, order_id, entries)` checks every entry (domain
+`result_problems`), grades it with the laboratory parameters of the clinic's profile in
+force on the result date (`assess_result`: TG mmol/L against mg/dL / 88.57, ALT/AST
+against ULN and 3 x ULN, a positive pregnancy test), stores value, unit, ULN, date, level
+and message per test, and marks the order resulted with an audit event. A second entry
+for a resulted order replaces the first (an audited "correct result").
+`check_labs(actor, patient_id, on)` gives the latest result of each test as check-format
+`labs[]` and `pregnancy_tests[]` entries, to pre-fill a visit's findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from isoface_desk.domain.catalog import Catalog, default_catalog, resolve_profile
+from isoface_desk.domain.lab_orders import order_code
+from isoface_desk.domain.lab_results import (
+    CHECK_LAB_TESTS,
+    Level,
+    ResultEntry,
+    assess_result,
+    check_lab_entry,
+    check_pregnancy_entry,
+    entry_from_stored,
+    result_problems,
+    worst,
+)
+from isoface_desk.domain.lab_tests import LabTestTable, default_lab_tests
+from isoface_desk.domain.profiles import LabParams
+from isoface_desk.errors import InputError, NotFound
+from isoface_desk.services.context import Actor, Clock, ServiceBase, utc_now
+from isoface_desk.services.permissions import Permission
+from isoface_desk.storage.audit import append_event
+from isoface_desk.storage.handles import Engine, Session
+from isoface_desk.storage.repositories import clinic as clinic_repo
+from isoface_desk.storage.repositories import lab_orders as orders_repo
+from isoface_desk.storage.repositories import lab_queries
+from isoface_desk.storage.repositories.lab_orders import LabOrder
+
+__all__ = ["CheckLabs", "LabResultService", "PatientResults", "ResultEntry", "ResultLine"]
+
+PREGNANCY_TEST = "HCG"
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    """One stored result of one order, with its grade."""
+
+    order_id: int
+    code: str  # the printed order id, LO-000042
+    entry: ResultEntry
+    level: Level
+    message: str
+
+    @property
+    def test(self) -> str:
+        return self.entry.test
+
+    @property
+    def abnormal(self) -> bool:
+        return self.level != "normal"
+
+
+@dataclass(frozen=True)
+class PatientResults:
+    """Every result of a patient (oldest first) and the latest per test."""
+
+    lines: tuple[ResultLine, ...]
+    latest: dict[str, ResultLine]
+
+    @property
+    def abnormal_latest(self) -> tuple[ResultLine, ...]:
+        return tuple(line for line in self.latest.values() if line.abnormal)
+
+
+@dataclass(frozen=True)
+class CheckLabs:
+    """check-format entries for a visit: `labs[]` and `pregnancy_tests[]`."""
+
+    labs: tuple[dict[str, Any], ...]
+    pregnancy_tests: tuple[dict[str, Any], ...]
+
+
+def result_lines(order: LabOrder) -> list[ResultLine]:
+    """The results stored on an order, in the order's test order (unreadable ones skipped)."""
+    lines = []
+    for test in [str(t) for t in order.tests]:
+        data = order.results.get(test)
+        entry = entry_from_stored(test, data) if isinstance(data, dict) else None
+        if entry is None or not isinstance(data, dict):
+            continue
+        level = data.get("level")
+        grade: Level = level if level in ("normal", "high", "warn", "block") else "normal"
+        message = str(data.get("message") or "")
+        lines.append(ResultLine(order.id, order_code(order.id), entry, grade, message))
+    return lines
+
+
+def latest_by_test(lines: Iterable[ResultLine], on: dt.date | None = None) -> dict[str, ResultLine]:
+    """The latest result of each test (dated on or before `on`); the worse one on a tie."""
+    latest: dict[str, ResultLine] = {}
+    for line in lines:
+        if on is not None and line.entry.result_date > on:
+            continue
+        old = latest.get(line.test)
+        if old is None or _newer_or_worse(line, old):
+            latest[line.test] = line
+    return latest
+
+
+def _newer_or_worse(new: ResultLine, old: ResultLine) -> bool:
+    if new.entry.result_date != old.entry.result_date:
+        return new.entry.result_date > old.entry.result_date
+    return worst([new.level, old.level]) == new.level and new.level != old.level
+
+
+class LabResultService(ServiceBase):
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        now: Clock = utc_now,
+        catalog: Catalog | None = None,
+        tests: LabTestTable | None = None,
+    ) -> None:
+        super().__init__(engine, now=now)
+        self._catalog = catalog
+        self._tests = tests
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = default_catalog()
+        return self._catalog
+
+    @property
+    def tests(self) -> LabTestTable:
+        if self._tests is None:
+            self._tests = default_lab_tests()
+        return self._tests
+
+    def lab_params(self, actor: Actor, on: dt.date) -> LabParams:
+        """The laboratory thresholds of the clinic's profile in force on `on`."""
+        with self._read(actor, Permission.ORDER_READ) as session:
+            return self._params(session, on)
+
+    def _params(self, session: Session, on: dt.date) -> LabParams:
+        clinic = clinic_repo.get_clinic(session)
+        if clinic is None:
+            raise NotFound("The clinic has not been set up yet.")
+        return resolve_profile(self.catalog, clinic.jurisdiction_profile, on).labs
+
+    def record(self, actor: Actor, order_id: int, entries: Sequence[ResultEntry]) -> LabOrder:
+        """Store the results of every test of an order and mark it resulted (audited)."""
+        with self._unit(actor, Permission.ORDER_WRITE) as session:
+            order = orders_repo.get_order(session, order_id)
+            self._check(order, entries)
+            results: dict[str, Any] = {}
+            for entry in entries:
+                graded = assess_result(entry, self._params(session, entry.result_date))
+                results[entry.test] = entry.stored(graded)
+            level = worst([r["level"] for r in results.values()])
+            stored = orders_repo.record_results(
+                session, order_id, results, abnormal=level != "normal"
+            )
+            action = "correct result" if order.status == "resulted" else "result"
+            details = {"tests": sorted(results), "abnormal": level != "normal", "level": level}
+            append_event(session, actor.username, action, "order", order_id, details)
+            return stored
+
+    def _check(self, order: LabOrder, entries: Sequence[ResultEntry]) -> None:
+        wanted = [str(t) for t in order.tests]
+        given = [e.test for e in entries]
+        code = order_code(order.id)
+        problems = [f"{t}: entered twice" for t in sorted({t for t in given if given.count(t) > 1})]
+        problems += [f"{t}: not ordered on {code}" for t in given if t not in wanted]
+        problems += [f"{t}: no result entered" for t in wanted if t not in given]
+        if order.status == "cancelled":
+            problems.append(f"{code} was cancelled; it takes no results")
+        today = self.today()
+        for entry in entries:
+            if entry.test in wanted:
+                problems += result_problems(entry, self.tests, today)
+        if problems:
+            raise InputError(problems)
+
+    def patient_results(self, actor: Actor, patient_id: int) -> PatientResults:
+        """Every result of the patient, graded, and the latest per test (patient page)."""
+        with self._read(actor, Permission.ORDER_READ) as session:
+            orders = lab_queries.resulted_for_patients(session, [patient_id])
+        lines = sorted(
+            (line for order in orders for line in result_lines(order)),
+            key=lambda line: (line.entry.result_date, line.order_id),
+        )
+        return PatientResults(tuple(lines), latest_by_test(lines))
+
+    def check_labs(self, actor: Actor, patient_id: int, on: dt.date) -> CheckLabs:
+        """The latest result of each test dated on or before `on`, as check-format entries
+        (`labs[]` for ALT, AST, TG, CHOL, GLUCOSE; `pregnancy_tests[]` for hCG)."""
+        results = self.patient_results(actor, patient_id)
+        latest = latest_by_test(results.lines, on)
+        labs = tuple(
+            check_lab_entry(latest[test].entry) for test in CHECK_LAB_TESTS if test in latest
+        )
+        hcg = latest.get(PREGNANCY_TEST)
+        pregnancy = (check_pregnancy_entry(hcg.entry, hcg.code),) if hcg else ()
+        return CheckLabs(labs, pregnancy)
