@@ -70,6 +70,16 @@ def setup_world(services: Services, clock: Clock) -> World:
     return World(services, clock, first, actors)
 
 
+def fresh_user(w: World, role: str) -> Actor:
+    """A new user holding only `role`, signed in (tests that lock, disable or re-role a
+    user use their own, so they can share one database)."""
+    name = f"{role}-{uuid.uuid4().hex[:8]}"
+    licence = "GMC 2000002" if role == "dermatologist" else ""
+    new = NewUser(name, f"{role.title()} User", frozenset({role}), PASSWORD, licence)
+    w.services.users.add_user(w.first, new)
+    return w.services.auth.login(name, PASSWORD)
+
+
 @pytest.fixture
 def world(db_url: str) -> Iterator[World]:
     """A fresh, set-up database per test."""

@@ -16,7 +16,7 @@ from isoface_desk.services.passwords import (
 from isoface_desk.services.users import NewUser
 from isoface_desk.storage.audit import AuditEvent, recent_events
 from isoface_desk.storage.db import read_scope
-from tests.services.conftest import PASSWORD, World
+from tests.services.conftest import PASSWORD, World, fresh_user
 
 WRONG = "Not-the-password-1"
 
@@ -56,67 +56,69 @@ def test_an_unknown_user_is_refused_without_naming_anyone(shared_world: World) -
     assert actions_since(shared_world, start) == [("?", "failed login")]
 
 
-def test_five_failures_lock_for_fifteen_minutes(world: World) -> None:
+def test_five_failures_lock_for_fifteen_minutes(shared_world: World) -> None:
+    world = shared_world
     auth, clock = world.services.auth, world.clock
+    name = fresh_user(world, "nurse").username
     start = head(world)
     for _ in range(LOCK_AFTER_FAILURES - 1):
         with pytest.raises(AuthenticationError, match="Wrong"):
-            auth.login("nurse-user", WRONG)
+            auth.login(name, WRONG)
     with pytest.raises(AuthenticationError, match="locked until"):
-        auth.login("nurse-user", WRONG)
-    assert actions_since(world, start) == [("nurse-user", "failed login")] * 5 + [
-        ("nurse-user", "lockout")
-    ]
+        auth.login(name, WRONG)
+    assert actions_since(world, start) == [(name, "failed login")] * 5 + [(name, "lockout")]
     clock.advance(minutes=14, seconds=59)
     with pytest.raises(AuthenticationError, match="locked until"):
-        auth.login("nurse-user", PASSWORD)  # even the right password
+        auth.login(name, PASSWORD)  # even the right password
     clock.advance(seconds=2)
-    assert auth.login("nurse-user", PASSWORD).username == "nurse-user"
-    assert actions_since(world, start)[-2:] == [
-        ("nurse-user", "failed login"),
-        ("nurse-user", "login"),
-    ]
+    assert auth.login(name, PASSWORD).username == name
+    assert actions_since(world, start)[-2:] == [(name, "failed login"), (name, "login")]
 
 
-def test_failed_signing_confirmations_count_towards_the_lockout(world: World) -> None:
-    auth, derm = world.services.auth, world.actors["dermatologist"]
+def test_failed_signing_confirmations_count_towards_the_lockout(shared_world: World) -> None:
+    auth, derm = shared_world.services.auth, fresh_user(shared_world, "dermatologist")
     auth.confirm_password(derm, PASSWORD)
     for _ in range(LOCK_AFTER_FAILURES):
-        with pytest.raises(AuthenticationError):
+        with pytest.raises(AuthenticationError, match=r"Wrong password|locked"):
             auth.confirm_password(derm, WRONG)
     with pytest.raises(AuthenticationError, match="locked"):
         auth.confirm_password(derm, PASSWORD)
 
 
-def test_an_admin_reset_unlocks(world: World) -> None:
-    auth = world.services.auth
+def test_an_admin_reset_unlocks(shared_world: World) -> None:
+    world = shared_world
+    auth, auditor = world.services.auth, fresh_user(world, "auditor")
     for _ in range(LOCK_AFTER_FAILURES):
         with pytest.raises(AuthenticationError):
-            auth.login("auditor-user", WRONG)
-    uid = world.actors["auditor"].user_id
+            auth.login(auditor.username, WRONG)
+    uid = auditor.user_id
+    locked = {u.id: u.locked for u in world.services.users.list_users(world.first)}
+    assert locked[uid]
     info = world.services.users.reset_password(world.actors["admin"], uid, "Fresh-orchard-99")
     assert not info.locked
-    assert auth.login("auditor-user", "Fresh-orchard-99").user_id == uid
+    assert auth.login(auditor.username, "Fresh-orchard-99").user_id == uid
 
 
-def test_no_password_ever_reaches_the_audit_chain(world: World) -> None:
+def test_no_password_ever_reaches_the_audit_chain(shared_world: World) -> None:
+    world, nurse = shared_world, fresh_user(shared_world, "nurse")
     with pytest.raises(AuthenticationError):
-        world.services.auth.login("nurse-user", WRONG)
-    world.services.users.reset_password(world.first, world.actors["nurse"].user_id, "Secret-99-x")
-    text = repr(events(world, 500))
+        world.services.auth.login(nurse.username, WRONG)
+    world.services.users.reset_password(world.first, nurse.user_id, "Secret-99-x")
+    text = repr(events(world, 100_000))
     for secret in (PASSWORD, WRONG, "Secret-99-x"):
         assert secret not in text
 
 
-def test_disabled_users_cannot_sign_in_and_are_never_deleted(world: World) -> None:
-    users, nurse = world.services.users, world.actors["nurse"]
+def test_disabled_users_cannot_sign_in_and_are_never_deleted(shared_world: World) -> None:
+    world, nurse = shared_world, fresh_user(shared_world, "nurse")
+    users = world.services.users
     users.set_active(world.first, nurse.user_id, False)
     with pytest.raises(AuthenticationError, match="disabled"):
-        world.services.auth.login("nurse-user", PASSWORD)
+        world.services.auth.login(nurse.username, PASSWORD)
     listed = {u.username: u for u in users.list_users(world.first)}
-    assert not listed["nurse-user"].active
+    assert not listed[nurse.username].active
     users.set_active(world.first, nurse.user_id, True)
-    world.services.auth.login("nurse-user", PASSWORD)
+    world.services.auth.login(nurse.username, PASSWORD)
 
 
 def test_admins_cannot_lock_themselves_out(shared_world: World) -> None:
@@ -165,8 +167,8 @@ def test_hashes_are_argon2id_and_salted() -> None:
     assert not verify_password("not a hash", PASSWORD)
 
 
-def test_idle_lock_setting(world: World) -> None:
-    auth = world.services.auth
+def test_idle_lock_setting(shared_world: World) -> None:
+    world, auth = shared_world, shared_world.services.auth
     assert auth.idle_lock_minutes() == DEFAULT_IDLE_MINUTES
     auth.set_idle_lock_minutes(world.actors["admin"], 5)
     assert auth.idle_lock_minutes() == 5

@@ -89,7 +89,8 @@ def test_a_justification_for_a_warning_the_visit_does_not_have_is_refused(
         sign(shared_world, pid, visit(), justifications={"TG_HIGH": "why not"})
 
 
-def test_the_record_holds_exactly_the_answers_and_findings(world: World) -> None:
+def test_the_record_holds_exactly_the_answers_and_findings(shared_world: World) -> None:
+    world = shared_world
     pid = new_patient(world)
     data = visit(twist=Twist.ALT_RAISED)
     catalog = default_catalog()
@@ -186,7 +187,8 @@ def test_invalid_input_lists_the_fields(shared_world: World) -> None:
     assert "dose.mg_per_day" in text and "surprise" in text
 
 
-def test_a_correction_is_a_new_record_referencing_the_original(world: World) -> None:
+def test_a_correction_is_a_new_record_referencing_the_original(shared_world: World) -> None:
+    world = shared_world
     pid = new_patient(world)
     derm = world.actors["dermatologist"]
     original = sign(world, pid, visit())

@@ -27,6 +27,7 @@ from tests.services.conftest import (
     VISIT_DAY,
     World,
     example_patient,
+    fresh_user,
     patient_signature,
     visit,
 )
@@ -301,22 +302,22 @@ def test_every_permission_is_exercised() -> None:
     }
 
 
-def test_a_disabled_account_is_refused_even_with_a_valid_actor(world: World) -> None:
-    s, nurse = world.services, world.actors["nurse"]
-    s.users.set_active(world.first, nurse.user_id, False)
+def test_a_disabled_account_is_refused_even_with_a_valid_actor(shared_world: World) -> None:
+    s, nurse = shared_world.services, fresh_user(shared_world, "nurse")
+    s.users.set_active(shared_world.first, nurse.user_id, False)
     with pytest.raises(AccessDenied, match="disabled"):
         s.patients.search(nurse, "")
 
 
-def test_roles_removed_while_signed_in_take_effect_at_once(world: World) -> None:
-    s, derm = world.services, world.actors["dermatologist"]
-    s.users.set_roles(world.first, derm.user_id, {"nurse"})
+def test_roles_removed_while_signed_in_take_effect_at_once(shared_world: World) -> None:
+    s, derm = shared_world.services, fresh_user(shared_world, "dermatologist")
+    s.users.set_roles(shared_world.first, derm.user_id, {"nurse"})
     with pytest.raises(AccessDenied, match="no longer allow"):
         s.records.for_patient(derm, 1)
 
 
-def test_an_admin_who_is_also_a_dermatologist_may_sign(world: World) -> None:
-    s, first = world.services, world.first
+def test_an_admin_who_is_also_a_dermatologist_may_sign(shared_world: World) -> None:
+    s, first = shared_world.services, shared_world.first
     assert first.roles == {"dermatologist", "admin"}
     patient_id = s.patients.create(first, example_patient()).id
     signed = s.records.sign_visit(
