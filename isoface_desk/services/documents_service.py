@@ -1,0 +1,294 @@
+"""Signed record PDFs outside the app: check a file offline, export a stored one.
+
+`verify_pdf` needs no sign-in and reports no patient data (a record id, the signer's
+certificate subject, the signing time): it validates the file's signature against the
+clinic certificate stored in the database, fetching nothing, and checks that the file is
+byte-identical to the PDF of a stored record whose "sign" audit event names the same hash.
+Any one changed byte fails both checks.
+
+`export_pdf` writes a stored signed PDF to a file: permission `record.export`, an "export"
+audit event, and an atomic write (temporary file in the same folder, fsync, os.replace), so
+a crash never leaves half a file. The event and the file are made together: the temporary
+file is written inside the unit of work, so if the write fails nothing is audited, and if
+the audit cannot be committed the file is not put in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from isoface_desk.documents.signing import SignatureStatus, validate_pdf
+from isoface_desk.errors import InputError, IntegrityError, NotFound
+from isoface_desk.services.context import Actor, ServiceBase, require
+from isoface_desk.services.permissions import Permission
+from isoface_desk.storage.audit import append_event, events_for_target
+from isoface_desk.storage.canonical import sha256_hex
+from isoface_desk.storage.db import make_engine, read_scope, require_existing
+from isoface_desk.storage.handles import Session
+from isoface_desk.storage.migrate import ensure_schema
+from isoface_desk.storage.repositories import clinic as clinic_repo
+from isoface_desk.storage.repositories import records as records_repo
+
+__all__ = [
+    "MODIFIED",
+    "NO_MATCHING_RECORD",
+    "SIGNATURE_INVALID",
+    "UNKNOWN_SIGNER",
+    "DocumentService",
+    "ExportedPdf",
+    "PdfProblem",
+    "PdfVerification",
+    "verify_pdf_file",
+    "write_bytes_atomically",
+]
+
+SIGNATURE_INVALID = "signature invalid"
+UNKNOWN_SIGNER = "unknown signer"
+NO_MATCHING_RECORD = "no matching record"
+MODIFIED = "modified"
+
+#: Files larger than this are not a record PDF (a signed checklist is well under 1 MB).
+MAX_PDF_BYTES = 64 * 1024 * 1024
+
+#: Words of documents.signing's reasons that say which check failed (intact signatures).
+_REASON_KINDS = (
+    ("more than one signature", MODIFIED),
+    ("added to the file", MODIFIED),
+    ("not the clinic", UNKNOWN_SIGNER),
+)
+
+
+@dataclass(frozen=True)
+class PdfProblem:
+    kind: str  # one of SIGNATURE_INVALID, UNKNOWN_SIGNER, NO_MATCHING_RECORD, MODIFIED
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class PdfVerification:
+    """The verdict on one file. `record_id` is set when a stored record has these bytes."""
+
+    record_id: int | None
+    problems: tuple[PdfProblem, ...]
+    signer: str = ""
+    signed_at: dt.datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.record_id is not None and not self.problems
+
+    def kinds(self) -> list[str]:
+        return [p.kind for p in self.problems]
+
+
+@dataclass(frozen=True)
+class ExportedPdf:
+    record_id: int
+    path: Path
+    pdf_hash: str
+    size: int
+
+
+def signature_problem(status: SignatureStatus) -> PdfProblem | None:
+    """What the signature check found wrong, by kind; None for a valid signature."""
+    if status.valid:
+        return None
+    if not status.intact:
+        # No signature, or one that cannot be read, is invalid; a readable one whose
+        # digest no longer matches the bytes means the file was changed.
+        kind = MODIFIED if status.signer_subject else SIGNATURE_INVALID
+        return PdfProblem(kind, status.reason)
+    reason = status.reason.lower()
+    kind = next((k for words, k in _REASON_KINDS if words in reason), SIGNATURE_INVALID)
+    return PdfProblem(kind, status.reason)
+
+
+class DocumentService(ServiceBase):
+    # ---------------------------------------------------------------- verify
+
+    def verify_pdf(self, pdf: bytes) -> PdfVerification:
+        """Check a file against the clinic certificate and the stored records (no login)."""
+        with read_scope(self.engine) as session:
+            cert = clinic_repo.get_certificate(session)
+            if cert is None or cert.pem is None:
+                raise InputError(
+                    "This database has no clinic certificate to check signatures against."
+                )
+            status = validate_pdf(pdf, cert.pem)
+            record_id, match_problem = _stored_match(session, pdf)
+        problems = [p for p in (signature_problem(status), match_problem) if p is not None]
+        return PdfVerification(
+            record_id=record_id,
+            problems=tuple(problems),
+            signer=status.signer_subject,
+            signed_at=status.signed_at,
+        )
+
+    # ---------------------------------------------------------------- export
+
+    def latest_record_id(self, actor: Actor) -> int:
+        """The newest signed record's id (NotFound when there is none)."""
+        with self._read(actor, Permission.RECORD_READ) as session:
+            return _latest(session)
+
+    def export_pdf(self, actor: Actor, record_id: int | None, out: Path) -> ExportedPdf:
+        """Write record `record_id`'s stored signed PDF (None: the newest record) to `out`."""
+        require(actor, Permission.RECORD_EXPORT)
+        target = _checked_target(out)
+        temp: Path | None = None
+        try:
+            with self._unit(actor, Permission.RECORD_EXPORT) as session:
+                record = records_repo.get_record(
+                    session, _latest(session) if record_id is None else record_id
+                )
+                pdf = _stored_pdf(session, record)
+                temp = _write_temp(target, pdf)
+                append_event(
+                    session,
+                    actor.username,
+                    "export",
+                    records_repo.RECORD_TARGET,
+                    record.id,
+                    {"patient_id": record.patient_id, "pdf_hash": record.pdf_hash},
+                )
+            _replace(temp, target)
+            temp = None
+        finally:
+            if temp is not None:
+                temp.unlink(missing_ok=True)
+        return ExportedPdf(record.id, target, sha256_hex(pdf), len(pdf))
+
+
+def verify_pdf_file(db_url: str, path: Path) -> PdfVerification:
+    """For the CLI: verify the file at `path` against the database at `db_url`."""
+    pdf = read_pdf_file(path)
+    require_existing(db_url)
+    engine = make_engine(db_url)
+    try:
+        ensure_schema(engine)
+        return DocumentService(engine).verify_pdf(pdf)
+    finally:
+        engine.dispose()
+
+
+def read_pdf_file(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_PDF_BYTES:
+            raise InputError(f"{path} is too large to be a signed record PDF.")
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that it holds either its old content or all of `data`."""
+    target = _checked_target(path)
+    temp = _write_temp(target, data)
+    try:
+        _replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+# -------------------------------------------------------------------- helpers
+
+
+def _stored_match(session: Session, pdf: bytes) -> tuple[int | None, PdfProblem | None]:
+    """(id of the record whose stored PDF is exactly `pdf`, or None; the problem if any)."""
+    digest = sha256_hex(pdf)
+    summary = records_repo.find_record_by_pdf_hash(session, digest)
+    if summary is None:
+        detail = "No signed record in this database has exactly these bytes."
+        return None, PdfProblem(NO_MATCHING_RECORD, detail)
+    stored = records_repo.get_record_pdf(session, summary.id)
+    if stored != pdf:
+        detail = f"The stored PDF of record {summary.id} differs from its hash (run verify)."
+        return None, PdfProblem(NO_MATCHING_RECORD, detail)
+    signed = [
+        e
+        for e in events_for_target(session, records_repo.RECORD_TARGET, summary.id)
+        if e.action == records_repo.SIGN_ACTION
+    ]
+    if not signed or signed[0].details.get("pdf_hash") != digest:
+        detail = f"The audit trail does not record this PDF for record {summary.id} (run verify)."
+        return None, PdfProblem(NO_MATCHING_RECORD, detail)
+    return summary.id, None
+
+
+def _latest(session: Session) -> int:
+    rid = records_repo.latest_record_id(session)
+    if rid is None:
+        raise NotFound("There are no signed records yet.")
+    return rid
+
+
+def _stored_pdf(session: Session, record: records_repo.StoredRecord) -> bytes:
+    pdf = records_repo.get_record_pdf(session, record.id)
+    if pdf is None or record.pdf_hash is None:
+        raise InputError(f"Record {record.id} was signed without a PDF.")
+    if sha256_hex(pdf) != record.pdf_hash:
+        raise IntegrityError(
+            f"The stored PDF of record {record.id} does not match its hash: not exported. "
+            "Run `isoface-desk verify`."
+        )
+    return pdf
+
+
+def _checked_target(out: Path) -> Path:
+    target = Path(out).expanduser()
+    if target.is_dir():
+        raise InputError(f"{target} is a folder: give a file name.")
+    if not target.parent.is_dir():
+        raise InputError(f"The folder {target.parent} does not exist.")
+    return target
+
+
+def _write_temp(target: Path, data: bytes) -> Path:
+    """A fully written and flushed temporary file beside `target` (mode 0600)."""
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    except OSError as exc:
+        raise InputError(f"Cannot write in {target.parent}: {exc.strerror or exc}.") from exc
+    temp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise InputError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _replace(temp: Path, target: Path) -> None:
+    try:
+        os.replace(temp, target)
+    except OSError as exc:
+        raise InputError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
+    _fsync_folder(target.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename durable where the system allows it (not on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
