@@ -84,10 +84,24 @@ def _bench_orders(seconds: float) -> BenchResult:
     )
 
 
+def _bench_pdf(seconds: float) -> BenchResult:
+    from isoface_desk.services.pdf_bench import pdf_timings
+
+    t = pdf_timings(repeats=max(1, int(seconds * 7)))
+    return BenchResult(
+        f"signed {t.checklist_pages}-page checklists/s (build {t.checklist_ms:.0f} ms + "
+        f"sign {t.sign_ms:.0f} ms; plain {t.plain_ms:.0f} ms)",
+        1000 / (t.checklist_ms + t.sign_ms),
+        f"plain {t.plain_pages}-page ReportLab document, same font",
+        1000 / t.plain_ms,
+    )
+
+
 BENCHMARKS: dict[str, Callable[[float], BenchResult]] = {
     "engine": _bench_engine,
     "parse": _bench_parse,
     "orders": _bench_orders,
+    "pdf": _bench_pdf,
 }
 
 
