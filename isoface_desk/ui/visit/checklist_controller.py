@@ -210,14 +210,14 @@ class ChecklistController(QObject):
     def visible_section_ids(self) -> list[str]:
         return self.view.section_list.section_ids()
 
-    def go_to_section(self, section_id: str, *, focus: bool = True) -> None:
+    def go_to_section(self, section_id: str, *, focus: bool = True, save: bool = True) -> None:
         changed = section_id != self.view.current_section_id()
         if changed:
             self.view.show_section(section_id)
             self.refresh_marks_only(section_id)
         if focus:
             self.focus_first_question(section_id)
-        if changed:
+        if changed and save:
             self.save_now()  # a section change is saved at once
 
     def refresh_marks_only(self, section_id: str) -> None:
@@ -271,13 +271,13 @@ class ChecklistController(QObject):
             self.go_to_section(str(section_id))
 
     def go_to_question(self, question_id: str, index: int | None = None,
-                       sub_id: str | None = None) -> bool:  # fmt: skip
+                       sub_id: str | None = None, *, save: bool = True) -> bool:  # fmt: skip
         """Show the question's section and focus the question (a record, a sub-field)."""
         widget = self.view.question_widget(question_id)
         section_id = self.form.section_of(question_id).id
         if section_id not in self.visible_section_ids() or widget.isHidden():
             return False
-        self.go_to_section(section_id, focus=False)
+        self.go_to_section(section_id, focus=False, save=save)
         self.editors[question_id].focus_at(index, sub_id)
         self.view.reveal(question_id)
         QTimer.singleShot(0, lambda: self._reveal_focus(question_id))
@@ -304,9 +304,9 @@ class ChecklistController(QObject):
         ids = self.visible_section_ids()
         if section_id not in ids:
             section_id = ids[0] if ids else self.form.sections[0].id
-        self.go_to_section(section_id, focus=False)
+        self.go_to_section(section_id, focus=False, save=False)
         if question_id in self.editors and not self.view.question_widget(question_id).isHidden():
-            self.go_to_question(question_id)
+            self.go_to_question(question_id, save=False)
         else:
             self.focus_first_question(section_id)
 

@@ -20,18 +20,16 @@ from sqlalchemy import Engine
 from isoface_desk.config import forms_dir
 from isoface_desk.domain.catalog import Catalog, default_catalog
 from isoface_desk.domain.checklist import Form, VisitContext, load_checklists, refs_from_catalog
+from isoface_desk.services.context import Actor, actor_from_user
+from isoface_desk.services.drafts import DraftService
+from isoface_desk.services.visit_start import VisitDraftHandle, VisitStart
+from isoface_desk.storage.repositories.patients import Patient
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.visit import SignRequest, VisitChecklist
 from isoface_desk.ui.widgets.signature_pad import SignaturePad
 
 VISIT_DAY = dt.date(2026, 10, 12)
 BIRTH = dt.date(1998, 7, 3)
-
-
-@dataclass(frozen=True)
-class Actor:
-    user_id: int
-    roles: frozenset[str] = frozenset({"dermatologist"})
 
 
 @pytest.fixture(scope="session")
@@ -136,31 +134,46 @@ def draw_signature(qtbot: QtBot, pad: SignaturePad) -> None:
 # --------------------------------------------------------------------------- database
 
 
+@dataclass
+class Db:
+    engine: Engine
+    url: str
+    actor: Actor
+    patient: Patient
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[tuple[Engine, Actor, int, str]]:
-    """A migrated SQLite file with a dermatologist and a patient: (engine, actor, patient
-    id, url)."""
+def db(tmp_path: Path) -> Iterator[Db]:
+    """A migrated SQLite file with a dermatologist and a patient born on BIRTH."""
     from isoface_desk.storage.db import make_engine
     from isoface_desk.storage.migrate import upgrade
 
     url = f"sqlite:///{tmp_path / 'visit.sqlite3'}"
     upgrade(url)
     engine = make_engine(url)
-    user_id, patient_id = seed(engine)
     try:
-        yield engine, Actor(user_id), patient_id, url
+        yield Db(engine, url, *seed(engine))
     finally:
         engine.dispose()
 
 
-def seed(engine: Engine, username: str = "derm") -> tuple[int, int]:
+def seed(engine: Engine) -> tuple[Actor, Patient]:
     from isoface_desk.storage.db import session_scope
     from isoface_desk.storage.repositories.patients import PatientData, add_patient
     from isoface_desk.storage.repositories.users import create_user
 
     with session_scope(engine) as s:
-        user = create_user(s, username=username, display_name="Dr Derm", role="dermatologist",
+        user = create_user(s, username="derm", display_name="Dr Derm", role="dermatologist",
                            password_hash="x")  # fmt: skip
-        patient = add_patient(s, PatientData("Zoë", "Ångström", BIRTH, "female",
-                                             f"C-{username}"))  # fmt: skip
-    return user.id, patient.id
+        patient = add_patient(s, PatientData("Zoë", "Ångström", BIRTH, "female", "C-1"))
+    return actor_from_user(user), patient
+
+
+def draft_handle(engine: Engine, actor: Actor, patient: Patient, form: Form,
+                 context: VisitContext) -> VisitDraftHandle:  # fmt: skip
+    """The services' draft handle for this visit, holding the actor's earlier draft if any."""
+    drafts = DraftService(engine)
+    mine = [d for d in drafts.mine(actor)
+            if d.patient_id == patient.id and d.visit_kind == form.kind]  # fmt: skip
+    start = VisitStart(patient, form.kind, form, context, None, mine[0] if mine else None)
+    return VisitDraftHandle(drafts, actor, start)
