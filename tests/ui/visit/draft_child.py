@@ -14,20 +14,20 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QEventLoop
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
-from isoface_desk.config import forms_dir  # noqa: E402
-from isoface_desk.domain.catalog import default_catalog  # noqa: E402
-from isoface_desk.domain.checklist import load_checklists, refs_from_catalog  # noqa: E402
-from isoface_desk.services.context import actor_from_user  # noqa: E402
-from isoface_desk.storage.db import make_engine, read_scope  # noqa: E402
-from isoface_desk.storage.repositories.patients import search_patients  # noqa: E402
-from isoface_desk.storage.repositories.users import get_user_by_username  # noqa: E402
-from isoface_desk.ui.messages import MessageChannel  # noqa: E402
-from isoface_desk.ui.visit import VisitChecklist  # noqa: E402
-from tests.ui.visit.conftest import draft_handle, uk_context  # noqa: E402
+from isoface_desk.config import forms_dir
+from isoface_desk.domain.catalog import default_catalog
+from isoface_desk.domain.checklist import load_checklists, refs_from_catalog
+from isoface_desk.services.context import actor_from_user
+from isoface_desk.storage.db import make_engine, read_scope
+from isoface_desk.storage.repositories.patients import search_patients
+from isoface_desk.storage.repositories.users import get_user_by_username
+from isoface_desk.ui.messages import MessageChannel
+from isoface_desk.ui.visit import VisitChecklist
+from tests.ui.visit.conftest import draft_handle, uk_context
 
 AUTOSAVE_MS = 300
 
