@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFontDatabase, QGuiApplication
@@ -19,11 +21,16 @@ from PySide6.QtWidgets import QApplication
 
 import isoface_desk.config as config
 from isoface_desk.errors import IsofaceError
+from isoface_desk.services.bundle import Services, open_services
 from isoface_desk.ui.crash import CrashHandler
 from isoface_desk.ui.db_location import describe_database, sqlite_file
+from isoface_desk.ui.idle import IdleWatcher
 from isoface_desk.ui.main_controller import ShellController
 from isoface_desk.ui.main_window import MainWindow
 from isoface_desk.ui.messages import MessageChannel, Severity
+from isoface_desk.ui.setup.first_run import FirstRun
+from isoface_desk.ui.signin.session import SessionController
+from isoface_desk.ui.tasks import TaskRunner
 
 log = logging.getLogger("isoface.app")
 APP_NAME = "Isoface Desk"
@@ -120,10 +127,73 @@ def ensure_demo_database(db_url: str, channel: MessageChannel) -> None:
         QApplication.restoreOverrideCursor()
 
 
-def build_main_window(db_url: str, version: str) -> tuple[MainWindow, ShellController]:
+@dataclass
+class AppParts:
+    """The running app's parts (tests drive them). `session` is None when the database
+    could not be opened (the message said why)."""
+
+    window: MainWindow
+    shell: ShellController
+    services: Services | None
+    session: SessionController | None
+    first_run: FirstRun | None
+
+    def close(self) -> None:
+        if self.services is not None:
+            self.services.close()
+
+
+def build_app(
+    db_url: str,
+    version: str,
+    channel: MessageChannel,
+    *,
+    runner: TaskRunner | None = None,
+    idle: IdleWatcher | None = None,
+) -> AppParts:
+    """Open the database (migrating it) and build the window with sign-in or setup."""
     window = MainWindow(describe_database(db_url))
-    controller = ShellController(window, version=version)
-    return window, controller
+    channel.set_parent_widget(window)
+    services = None
+    try:
+        services = open_services(db_url)
+    except IsofaceError as exc:
+        channel.report(exc)
+    shell = ShellController(window, version=version, services=services, messages=channel,
+                            runner=runner)  # fmt: skip
+    if services is None:
+        return AppParts(window, shell, None, None, None)
+    session = SessionController(shell, services.auth, channel, idle=idle)
+    first_run = FirstRun(session, services.setup, channel)
+    first_run.start()
+    return AppParts(window, shell, services, session, first_run)
+
+
+class DraftRescue:
+    """An excepthook over the crash dialog's: first save every open draft, then crash."""
+
+    def __init__(self, crash: CrashHandler, parts: AppParts) -> None:
+        self.crash = crash
+        self.parts = parts
+        self._previous: object = None
+
+    def install(self) -> None:
+        self._previous = sys.excepthook
+        sys.excepthook = self
+
+    def uninstall(self) -> None:
+        if sys.excepthook is self:
+            sys.excepthook = self._previous  # type: ignore[assignment]
+
+    def __call__(
+        self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        if self.parts.session is not None:
+            try:
+                self.parts.session.save_work()
+            except Exception:  # saving failed too: the crash dialog still shows
+                log.exception("saving drafts after a crash failed")
+        self.crash(exc_type, exc, tb)
 
 
 def run_gui(db_url: str, demo: bool = False) -> int:
@@ -136,15 +206,22 @@ def run_gui(db_url: str, demo: bool = False) -> int:
     crash = CrashHandler(version)
     crash.install()
     channel = MessageChannel()
+    parts: AppParts | None = None
+    rescue: DraftRescue | None = None
     try:
         if demo:
             ensure_demo_database(db_url, channel)
-        window, _controller = build_main_window(db_url, version)
-        channel.set_parent_widget(window)
-        window.fit_to_screen()
-        window.show()
+        parts = build_app(db_url, version, channel, runner=TaskRunner())
+        rescue = DraftRescue(crash, parts)
+        rescue.install()
+        parts.window.fit_to_screen()
+        parts.window.show()
         return int(app.exec())
     finally:
+        if rescue is not None:
+            rescue.uninstall()
         crash.uninstall()
         qInstallMessageHandler(previous_handler)
+        if parts is not None:
+            parts.close()
         log.info("stopped")

@@ -32,7 +32,15 @@ from isoface_desk.storage.repositories.lab_orders import LabOrder
 from isoface_desk.storage.repositories.patients import Patient
 from isoface_desk.storage.repositories.records import RecordSummary, StoredRecord
 
-__all__ = ["DuePoint", "LabValue", "PatientTimeline", "TimelineService"]
+__all__ = [
+    "Course",
+    "Draft",
+    "DuePoint",
+    "LabValue",
+    "Patient",
+    "PatientTimeline",
+    "TimelineService",
+]
 
 Point = tuple[dt.date, float]
 DUE_STATUSES = ("planned", "printed", "collected")

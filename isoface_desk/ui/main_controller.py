@@ -1,16 +1,29 @@
-"""Behaviour of the main window: navigation, sign-in state, quit, about."""
+"""Behaviour of the main window: navigation, sign-in state, the areas' pages, quit, about.
+
+Each work area's real page is built by a factory in `AREA_FACTORIES` when someone signs
+in (`start_session`), from an `AreaContext` (the actor, the services, the message
+channel, this controller); `end_session` saves their work and puts the placeholders
+back, so nothing of one person's session stays on screen for the next. To add an area's
+page, add one entry to `AREA_FACTORIES` (and, if it keeps unsaved work, give the page a
+`save_work() -> bool` method, called on lock, sign-out, quit and crash).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from isoface_desk.ui.main_window import MainWindow
-from isoface_desk.ui.navigation import areas_for_roles
+from isoface_desk.services.bundle import Services
+from isoface_desk.services.context import Actor
+from isoface_desk.ui.main_window import MainWindow, PlaceholderPage
+from isoface_desk.ui.messages import MessageChannel
+from isoface_desk.ui.navigation import area, areas_for_roles
+from isoface_desk.ui.tasks import TaskRunner
 
 log = logging.getLogger("isoface.ui.shell")
 
@@ -22,14 +35,62 @@ ABOUT_TEXT = (
 )
 
 
+@dataclass(frozen=True)
+class AreaContext:
+    """What an area's page factory gets."""
+
+    actor: Actor
+    services: Services
+    messages: MessageChannel
+    shell: ShellController
+    runner: TaskRunner | None = None
+
+
+AreaFactory = Callable[[AreaContext], QWidget]
+
+
+def _patients_page(ctx: AreaContext) -> QWidget:
+    from isoface_desk.ui.patients.factory import patients_page
+
+    return patients_page(ctx.actor, ctx.services, ctx.messages, ctx.shell, ctx.runner)
+
+
+def _visit_page(ctx: AreaContext) -> QWidget:
+    from isoface_desk.ui.patients.factory import visit_page
+
+    return visit_page(ctx.actor, ctx.services, ctx.messages, ctx.shell)
+
+
+#: Area key -> the factory of its page. Areas without one keep their placeholder.
+AREA_FACTORIES: dict[str, AreaFactory] = {
+    "patients": _patients_page,
+    "visit": _visit_page,
+}
+
+
 class ShellController(QObject):
     """Connects the main window's signals to behaviour; knows who is signed in."""
 
-    def __init__(self, window: MainWindow, *, version: str) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        *,
+        version: str,
+        services: Services | None = None,
+        messages: MessageChannel | None = None,
+        runner: TaskRunner | None = None,
+        factories: dict[str, AreaFactory] | None = None,
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.version = version
+        self.services = services
+        self.messages = messages or MessageChannel(window)
+        self.runner = runner
+        self.factories = AREA_FACTORIES if factories is None else factories
         self.roles: frozenset[str] = frozenset()
+        self.actor: Actor | None = None
+        self.built: dict[str, QWidget] = {}
         self.about_box: QMessageBox | None = None
         window.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         window.quit_action.triggered.connect(self._on_quit_action_triggered)
@@ -51,6 +112,57 @@ class ShellController(QObject):
         self.roles = frozenset()
         self.window.show_areas(())
         self.window.set_user_text("Not signed in")
+
+    # ----- sessions: real pages for the signed-in person
+
+    def start_session(self, actor: Actor) -> None:
+        """Show the actor's areas with their real pages (built by the factories)."""
+        if self.actor is not None:
+            self.end_session()
+        self.actor = actor
+        if self.services is not None:
+            ctx = AreaContext(actor, self.services, self.messages, self, self.runner)
+            for shown in areas_for_roles(actor.roles):
+                factory = self.factories.get(shown.key)
+                if factory is not None:
+                    page = factory(ctx)
+                    self.built[shown.key] = page
+                    self.window.set_area_page(shown.key, page)
+        self.sign_in(actor.display_name, actor.roles)
+
+    def end_session(self) -> None:
+        """Save everyone's work, then drop the pages (placeholders again) and sign out."""
+        self.save_work()
+        for key in list(self.built):
+            self.window.set_area_page(key, PlaceholderPage.for_area(area(key)))
+        self.built.clear()
+        self.actor = None
+        self.sign_out()
+
+    def save_work(self) -> bool:
+        """Ask every page that keeps unsaved work (a visit draft) to save it now."""
+        ok = True
+        for key, page in self.built.items():
+            save = getattr(page, "save_work", None)
+            if callable(save):
+                try:
+                    ok = bool(save()) and ok
+                except Exception:  # one page failing must not stop the others saving
+                    log.exception("saving the work of area %s failed", key)
+                    ok = False
+        return ok
+
+    def page(self, key: str) -> QWidget | None:
+        """The real page of an area of this session (None for placeholders)."""
+        return self.built.get(key)
+
+    def go_to(self, key: str) -> QWidget | None:
+        """Switch to an area the person may use; its page."""
+        if key not in self.window.shown_area_keys():
+            return None
+        self.window.select_area(key)
+        self.window.show_page(key)
+        return self.window.page(key)
 
     def _on_nav_current_row_changed(self, row: int) -> None:
         key = self.window.area_key_at(row)

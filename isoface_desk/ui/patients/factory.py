@@ -1,0 +1,69 @@
+"""Builds the Patients and Visit pages of a session from the services (used by
+ui/main_controller's AREA_FACTORIES) and connects them: "New visit" on a patient page
+opens the Visit area; a signed visit refreshes the patient page."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from PySide6.QtWidgets import QWidget
+
+from isoface_desk.services.bundle import Services
+from isoface_desk.services.context import Actor
+from isoface_desk.services.timeline import TimelineService
+from isoface_desk.services.visit_start import VisitStartService
+from isoface_desk.ui.messages import MessageChannel
+from isoface_desk.ui.patients.area import PatientsArea
+from isoface_desk.ui.patients.visit_area import VisitArea
+from isoface_desk.ui.tasks import TaskRunner
+
+
+class Shell(Protocol):
+    def go_to(self, key: str) -> QWidget | None: ...
+    def page(self, key: str) -> QWidget | None: ...
+
+
+def patients_page(
+    actor: Actor, services: Services, messages: MessageChannel, shell: Shell,
+    runner: TaskRunner | None = None,
+) -> PatientsArea:  # fmt: skip
+    def start_visit(patient_id: int, kind: str) -> None:
+        page = shell.go_to("visit")
+        if isinstance(page, VisitArea):
+            page.start(patient_id, kind)
+
+    timeline = TimelineService(services.engine, now=services.auth.now)
+    return PatientsArea(actor, services.patients, timeline, messages, start_visit=start_visit,
+                        runner=runner)  # fmt: skip
+
+
+def visit_page(
+    actor: Actor, services: Services, messages: MessageChannel, shell: Shell
+) -> VisitArea:
+    starts = VisitStartService(services.engine, now=services.auth.now,
+                               catalog=services.records.catalog)  # fmt: skip
+
+    def patient_name(patient_id: int) -> str:
+        patients = shell.page("patients")
+        if isinstance(patients, PatientsArea):
+            row = patients.model.row_of(patient_id)
+            found = patients.model.patient_at(row) if row is not None else None
+            if found is not None:
+                return found.full_name
+        return ""
+
+    def after_signing(patient_id: int) -> None:
+        patients = shell.page("patients")
+        if isinstance(patients, PatientsArea) and patients.current_patient_id == patient_id:
+            patients.reload_patient()
+
+    area = VisitArea(actor, starts, services.drafts, services.records, messages,
+                     patient_name=patient_name)  # fmt: skip
+    def after_closing() -> None:
+        patients = shell.page("patients")
+        if isinstance(patients, PatientsArea):
+            patients.reload_patient()  # the visit buttons follow the drafts
+
+    area.visit_signed.connect(after_signing)
+    area.closed.connect(after_closing)
+    return area

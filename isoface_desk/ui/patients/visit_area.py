@@ -1,0 +1,250 @@
+"""The Visit area: hosts the visit checklist (ui/visit) for the patient the dermatologist
+opened, wired to the services: the draft it autosaves into, and signing.
+
+With no visit open it lists the person's unsigned visits (after a crash or a lock, the
+draft reopens where it was). Opening another visit first saves the one on screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from isoface_desk.services.context import Actor
+from isoface_desk.services.drafts import DraftService
+from isoface_desk.services.records import RecordService, SignatureInput, SignedVisit
+from isoface_desk.services.visit_start import VisitDraftHandle, VisitStart, VisitStartService
+from isoface_desk.ui.messages import MessageChannel
+from isoface_desk.ui.patients.patient_page import KIND_WORDS
+from isoface_desk.ui.visit import SignRequest, VisitChecklist
+
+log = logging.getLogger("isoface.ui.visit_area")
+
+GUARDIAN = "Parent or guardian"
+
+
+class _NoVisitPage(QWidget):
+    """What the Visit area shows with no visit open: the person's unsigned visits."""
+
+    draft_chosen = Signal(int, str)  # patient id, kind
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAccessibleName("No visit open")
+        em = self.fontMetrics().height()
+        heading = QLabel("No visit open")
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        heading.setFont(font)
+        heading.setAccessibleName("No visit open")
+        text = QLabel("Open a patient in Patients (Ctrl+1) and choose a new visit there, or "
+                      "continue one of your unsigned visits below.")  # fmt: skip
+        text.setWordWrap(True)
+        text.setAccessibleName("How to start a visit")
+        self.drafts = QListWidget()
+        self.drafts.setAccessibleName("Your unsigned visits")
+        self.continue_button = QPushButton("&Continue the selected visit")
+        self.continue_button.setAccessibleName("Continue the selected visit")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(int(1.5 * em), em, int(1.5 * em), em)
+        layout.addWidget(heading)
+        layout.addWidget(text)
+        layout.addWidget(self.drafts, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.continue_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.drafts.itemActivated.connect(self._on_drafts_item_activated)
+        self.continue_button.clicked.connect(self._on_continue_button_clicked)
+
+    def set_drafts(self, entries: list[tuple[int, str, str]]) -> None:
+        """(patient id, kind, text) of each unsigned visit."""
+        self.drafts.clear()
+        for patient_id, kind, text in entries:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, (patient_id, kind))
+            self.drafts.addItem(item)
+        if entries:
+            self.drafts.setCurrentRow(0)
+        self.continue_button.setEnabled(bool(entries))
+
+    def _on_drafts_item_activated(self, item: QListWidgetItem) -> None:
+        patient_id, kind = item.data(Qt.ItemDataRole.UserRole)
+        self.draft_chosen.emit(int(patient_id), str(kind))
+
+    def _on_continue_button_clicked(self) -> None:
+        item = self.drafts.currentItem()
+        if item is not None:
+            self._on_drafts_item_activated(item)
+
+
+class VisitArea(QStackedWidget):
+    """`visit_signed(patient_id)` after a visit was signed; `closed` when one is closed."""
+
+    visit_signed = Signal(int)
+    closed = Signal()
+
+    def __init__(
+        self,
+        actor: Actor,
+        starts: VisitStartService,
+        drafts: DraftService,
+        records: RecordService,
+        messages: MessageChannel,
+        *,
+        patient_name: Callable[[int], str] | None = None,
+        autosave_ms: int = 500,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Visit")
+        self.actor, self.starts, self.drafts, self.records = actor, starts, drafts, records
+        self.messages = messages
+        self.autosave_ms = autosave_ms
+        self._patient_name = patient_name
+        self.checklist: VisitChecklist | None = None
+        self.start_info: VisitStart | None = None
+        self.handle: VisitDraftHandle | None = None
+        self.empty = _NoVisitPage()
+        self.empty.draft_chosen.connect(self._on_empty_draft_chosen)
+        self.addWidget(self.empty)
+        self.refresh_drafts()
+
+    # ----- what the shell and the patient page call
+
+    def start(self, patient_id: int, kind: str) -> bool:
+        """Open (or resume) a visit of `kind` for the patient; False if it cannot start."""
+        if self._is_open(patient_id, kind):
+            self.setCurrentWidget(self._host)
+            return True
+        self.save_work()
+        start = None
+        with self.messages.guard():
+            start = self.starts.prepare(self.actor, patient_id, kind)
+        if start is None:
+            return False
+        self._open(start)
+        log.info("visit opened (patient %d, %s, draft %s)", patient_id, kind,
+                 start.draft.id if start.draft else "new")  # fmt: skip
+        return True
+
+    def save_work(self) -> bool:
+        """Save the open visit's draft now (locking, signing out, quitting, crashing)."""
+        if self.checklist is None or self._is_signed():
+            return True
+        return bool(self.checklist.flush())
+
+    def close_visit(self) -> None:
+        self.save_work()
+        self._discard_checklist()
+        self.refresh_drafts()
+        self.setCurrentWidget(self.empty)
+        self.closed.emit()
+
+    def refresh_drafts(self) -> None:
+        entries: list[tuple[int, str, str]] = []
+        with self.messages.guard():
+            for draft in self.drafts.mine(self.actor):
+                name = self._patient_name(draft.patient_id) if self._patient_name else ""
+                who = name or f"patient {draft.patient_id}"
+                kind = KIND_WORDS.get(draft.visit_kind, draft.visit_kind)
+                text = f"{draft.visit_date.isoformat()} · {kind} visit · {who}"
+                entries.append((draft.patient_id, draft.visit_kind, text))
+        self.empty.set_drafts(entries)
+
+    # ----- building the checklist
+
+    def _open(self, start: VisitStart) -> None:
+        self._discard_checklist()
+        self.start_info = start
+        self.handle = VisitDraftHandle(self.drafts, self.actor, start)
+        kind = KIND_WORDS.get(start.kind, start.kind)
+        heading = (f"{start.patient.full_name} · {start.patient.clinic_number} · {kind} visit "
+                   f"· {start.context.visit_date.isoformat()}")  # fmt: skip
+        self.checklist = VisitChecklist(
+            start.form, start.context, self.starts.catalog, drafts=self.handle, sign=self._sign,
+            messages=self.messages, heading=heading, prescriber=self.actor.display_name,
+            autosave_ms=self.autosave_ms,
+        )  # fmt: skip
+        self.checklist.signed.connect(self._on_checklist_signed)
+        self._host = self._wrap(self.checklist)
+        self.addWidget(self._host)
+        self.setCurrentWidget(self._host)
+
+    def _wrap(self, checklist: VisitChecklist) -> QWidget:
+        host = QWidget()
+        host.setAccessibleName("Open visit")
+        self.close_button = QPushButton("Close visit")
+        self.close_button.setAccessibleName("Close visit (the draft is kept)")
+        self.close_button.setToolTip("Ctrl+W: close; an unsigned visit stays as a draft")
+        self.close_button.clicked.connect(self.close_visit)
+        shortcut = QShortcut(QKeySequence("Ctrl+W"), host)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.close_visit)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(8, 4, 8, 0)
+        bar.addStretch(1)
+        bar.addWidget(self.close_button)
+        layout = QVBoxLayout(host)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(checklist, 1)
+        return host
+
+    def _discard_checklist(self) -> None:
+        if self.checklist is None:
+            return
+        host = self._host
+        self.removeWidget(host)
+        host.deleteLater()
+        self.checklist = None
+        self.start_info = None
+        self.handle = None
+
+    def _is_open(self, patient_id: int, kind: str) -> bool:
+        current = self.start_info
+        return (current is not None and self.checklist is not None and not self._is_signed()
+                and current.patient.id == patient_id and current.kind == kind)  # fmt: skip
+
+    def _is_signed(self) -> bool:
+        return self.checklist is not None and bool(self.checklist.controller.is_signed)
+
+    # ----- signing
+
+    def _sign(self, request: SignRequest) -> SignedVisit:
+        start, handle = self.start_info, self.handle
+        assert start is not None and handle is not None
+        names = {"patient": start.patient.full_name or "Patient",
+                 "guardian": f"{GUARDIAN} of {start.patient.full_name}".strip()}  # fmt: skip
+        signatures = [SignatureInput(role, names.get(role, role), png)
+                      for role, png in request.signatures.items()]  # fmt: skip
+        signed = self.records.sign_visit(
+            self.actor, start.patient.id, start.course_id, start.kind, request.visit,
+            request.justifications, signatures, request.password, draft_id=handle.draft_id,
+        )  # fmt: skip
+        handle.draft_id = None  # signing removed it, in the same transaction
+        log.info("visit signed into record %d", signed.record_id)
+        return signed
+
+    def _on_checklist_signed(self, _outcome: object) -> None:
+        if self.start_info is not None:
+            self.visit_signed.emit(self.start_info.patient.id)
+        self.close_button.setText("Close signed visit")
+
+    def _on_empty_draft_chosen(self, patient_id: int, kind: str) -> None:
+        self.start(patient_id, kind)
