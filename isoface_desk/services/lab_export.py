@@ -17,7 +17,8 @@ from isoface_desk.domain.lab_orders import LabResult, order_code
 from isoface_desk.domain.lab_tests import LabTestTable, default_lab_tests
 from isoface_desk.errors import NotFound
 from isoface_desk.services.context import Actor, Clock, ServiceBase, utc_now
-from isoface_desk.services.lab_printing import domain_order, write_atomic
+from isoface_desk.services.documents_service import write_bytes_atomically
+from isoface_desk.services.lab_printing import check_target, domain_order
 from isoface_desk.services.lab_results import result_lines
 from isoface_desk.services.permissions import Permission
 from isoface_desk.storage.audit import append_event
@@ -84,8 +85,9 @@ class LabExportService(ServiceBase):
         return FhirExport(bundle, len(orders), len(results))
 
     def export_to_file(self, actor: Actor, path: Path) -> FhirExport:
+        check_target(path)
         export = self.export(actor)
-        write_atomic(path, export.json().encode("utf-8"))
+        write_bytes_atomically(Path(path).expanduser(), export.json().encode("utf-8"))
         return export
 
 

@@ -6,8 +6,8 @@ labels, with progress and cancel, and only the orders in the finished output mar
     ... deliver result.pdf (a file, a printer) ...
     work.mark_printed(actor, result.order_ids)           # exactly the orders in the bytes
 
-`print_to_file` does the three steps for the CLI and "Save as PDF", writing the file
-atomically (a temporary file in the same folder, then a rename) before marking anything.
+`print_to_file` does the three steps for the CLI and "Save as PDF": the output path is
+checked before rendering, and the file is written atomically before anything is marked.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +43,7 @@ from isoface_desk.domain.lab_schedule import FASTING_TESTS
 from isoface_desk.domain.lab_tests import LabTestTable, default_lab_tests
 from isoface_desk.errors import InputError, NotFound
 from isoface_desk.services.context import Actor, Clock, ServiceBase, utc_now
+from isoface_desk.services.documents_service import write_bytes_atomically
 from isoface_desk.services.lab_work import PRINTABLE, LabWorkService, occasion
 from isoface_desk.services.permissions import Permission
 from isoface_desk.storage.handles import Engine
@@ -98,19 +97,13 @@ def render_batch(
                            should_cancel=should_cancel)  # fmt: skip
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` all at once: a reader sees the old file or the whole new one."""
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def check_target(path: Path) -> None:
+    """Refuse an output path that cannot be written, before any rendering starts."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise InputError(f"{target} is a folder: give a file name.")
+    if not target.parent.is_dir():
+        raise InputError(f"The folder {target.parent} does not exist.")
 
 
 class LabPrintService(ServiceBase):
@@ -165,12 +158,13 @@ class LabPrintService(ServiceBase):
         should_cancel: ShouldCancel | None = None,
     ) -> PrintOutcome:
         """Render, write the file atomically, then mark exactly the orders in it printed."""
+        check_target(path)
         batch = self.prepare(actor, order_ids)
         result = render_batch(batch, labels=labels, progress=progress,
                               should_cancel=should_cancel)  # fmt: skip
         if not result.order_ids:
             return PrintOutcome(result, 0, None)
-        write_atomic(path, result.pdf)
+        write_bytes_atomically(Path(path).expanduser(), result.pdf)
         job = "labels" if labels else "orders"
         marked = self.work.mark_printed(actor, result.order_ids, job=job)
         return PrintOutcome(result, marked, path)

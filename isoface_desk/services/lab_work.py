@@ -90,9 +90,15 @@ class DueList:
 
 class LabWorkService(ServiceBase):
     def due_list(
-        self, actor: Actor, today: dt.date | None = None, *, horizon_days: int = 30
+        self,
+        actor: Actor,
+        today: dt.date | None = None,
+        *,
+        horizon_days: int = 30,
+        audit: bool = False,
     ) -> DueList:
-        """Orders to take up to `horizon_days` ahead, collected ones, and recent results."""
+        """Orders to take up to `horizon_days` ahead, collected ones, and recent results.
+        With `audit`, the reading is an audit event (a list exported or printed)."""
         day = today or self.today()
         since = dt.datetime.combine(day - dt.timedelta(days=RECENT_DAYS), dt.time(), dt.UTC)
         with self._read(actor, Permission.ORDER_READ) as session:
@@ -108,6 +114,10 @@ class LabWorkService(ServiceBase):
             if item is not None:
                 items.append(item)
         items.sort(key=lambda i: (GROUP_KEYS.index(i.group), i.due, i.order_id))
+        if audit:
+            with self._unit(actor, Permission.ORDER_READ) as session:
+                details = {"on": day.isoformat(), "orders": len(items)}
+                append_event(session, actor.username, "view", "due list", "", details)
         return DueList(day, tuple(items))
 
     def regenerate_all(self, actor: Actor) -> OrderSync:
