@@ -87,6 +87,7 @@ class VisitChecklist(QWidget):
             ([QKeySequence(ctrl | K.Key_F)], self.view.panel.focus_panel, self),
             ([QKeySequence(ctrl | K.Key_L)], self.view.section_list.setFocus, self),
             ([QKeySequence(ctrl | K.Key_S)], self.flush_quietly, self),
+            ([QKeySequence(alt | K.Key_S)], self.sign_if_allowed, self),
             ([QKeySequence(K.Key_Escape)], self.back_to_question, self.view.panel),
         ]  # fmt: skip
         for n in range(1, 11):
@@ -115,6 +116,11 @@ class VisitChecklist(QWidget):
 
     def answers(self) -> dict[str, Any]:
         return self.controller.answers()
+
+    def sign_if_allowed(self) -> None:
+        button = self.view.panel.sign_button
+        if button.isEnabled():
+            button.click()
 
     def flush_quietly(self) -> None:
         self.controller.save_now()

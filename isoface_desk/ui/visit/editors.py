@@ -206,7 +206,6 @@ class TextEditor(AnswerEditor):
         super().__init__(question, parent)
         self.edit = QLineEdit()
         self.edit.setAccessibleName(name)
-        self.edit.setClearButtonEnabled(True)
         if suggestions:
             completer = QCompleter(sorted(set(suggestions), key=str.casefold), self.edit)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

@@ -165,7 +165,8 @@ class FindingsPanel(QWidget):
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its cards take the focus
-        self.sign_button = QPushButton("&Sign…")
+        self.sign_button = QPushButton("Sign…")
+        self.sign_button.setToolTip("Sign the visit (Alt+S)")
         self.sign_button.setAccessibleName("Sign the visit")
         self.sign_button.setEnabled(False)
         scaled_font(self.sign_button, 1.1, bold=True)

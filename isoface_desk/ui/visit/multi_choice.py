@@ -168,6 +168,13 @@ class MultiChoiceEditor(AnswerEditor):
         if self.none_box is not None:
             self.none_box.setChecked(isinstance(value, list | tuple) and not codes)
 
+    def tab_widgets(self) -> list[QWidget]:
+        """Every box in order (only the first is a tab stop; the others keep their place in
+        the chain so that Tab from any of them leaves the group), then the "other" line."""
+        widgets: list[QWidget] = [self.tick_all] if self.tick_all is not None else []
+        widgets += self._ordered()
+        return widgets + ([self.other] if self.other is not None else [])
+
     def focus_first(self) -> None:
         first = self.tick_all or next(iter(self._ordered()), None)
         if first is not None:
