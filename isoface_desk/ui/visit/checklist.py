@@ -57,6 +57,7 @@ class VisitChecklist(QWidget):
         drafts: DraftStore | None = None, sign: SignCallback | None = None,
         messages: MessageChannel | None = None, initial_answers: Mapping[str, Any] | None = None,
         heading: str = "", prescriber: str = "", autosave_ms: int = 500,
+        signer_names: Mapping[str, str] | None = None,
         env: EditorEnv | None = None, parent: QWidget | None = None,
     ) -> None:  # fmt: skip
         super().__init__(parent)
@@ -69,6 +70,7 @@ class VisitChecklist(QWidget):
         self.controller = ChecklistController(
             self.view, form, context, catalog, drafts=drafts, sign=sign, messages=messages,
             initial_answers=initial_answers, autosave_ms=autosave_ms, prescriber=prescriber,
+            signer_names=signer_names,
         )  # fmt: skip
         self.controller.signed.connect(self.signed)
         self._last_question_focus: QWidget | None = None

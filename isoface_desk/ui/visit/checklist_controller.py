@@ -58,8 +58,10 @@ class ChecklistController(QObject):
         drafts: DraftStore | None = None, sign: SignCallback | None = None,
         messages: MessageChannel | None = None, initial_answers: Mapping[str, Any] | None = None,
         autosave_ms: int = 500, prescriber: str = "",
+        signer_names: Mapping[str, str] | None = None,
     ) -> None:  # fmt: skip
         super().__init__(view)
+        self.signer_names = dict(signer_names or {})
         self.view, self.form, self.context, self.catalog = view, form, context, catalog
         self.drafts, self.sign, self.prescriber = drafts, sign, prescriber
         self.messages = messages or MessageChannel(view)
@@ -363,13 +365,16 @@ class ChecklistController(QObject):
             return
         self.save_now()
         summary = summary_text(self.result.evaluation, self.form, self.context)
-        dialog = SignDialog(summary, self.prescriber, self.view)
+        signers = [self.form.question(q).signer or q for q in self.visible_answers_with_signatures()
+                   if self.editors[q].value() is not None]  # fmt: skip
+        needed = tuple(s for s in signers if not self.signer_names.get(s))
+        dialog = SignDialog(summary, self.prescriber, self.view, names_needed=needed)
         dialog.submitted.connect(self._on_sign_dialog_submitted)
         dialog.finished.connect(dialog.deleteLater)
         self.sign_dialog = dialog
         dialog.open()
 
-    def sign_request(self, password: str) -> SignRequest:
+    def sign_request(self, password: str, names: Mapping[str, str] | None = None) -> SignRequest:
         assert self.result is not None and self.result.evaluation is not None
         signatures = {}
         for qid in self.visible_answers_with_signatures():
@@ -383,6 +388,7 @@ class ChecklistController(QObject):
             justifications=current_justifications(
                 self.result.evaluation, self.view.panel.justifications()),
             signatures=signatures, password=password,
+            signer_names={**self.signer_names, **(names or {})},
         )  # fmt: skip
 
     def visible_answers_with_signatures(self) -> list[str]:
@@ -393,7 +399,7 @@ class ChecklistController(QObject):
         dialog = self.sign_dialog
         assert self.sign is not None and dialog is not None
         try:
-            outcome = self.sign(self.sign_request(password))
+            outcome = self.sign(self.sign_request(password, dialog.entered_names()))
         except AuthenticationError as exc:
             dialog.show_error(str(exc) or "The password is not correct.")
             return

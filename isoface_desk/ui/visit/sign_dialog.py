@@ -29,7 +29,10 @@ class SignDialog(QDialog):
 
     submitted = Signal(str)
 
-    def __init__(self, summary: str, prescriber: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, summary: str, prescriber: str = "", parent: QWidget | None = None,
+        names_needed: tuple[str, ...] = (),
+    ) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle("Sign the visit")
         self.setAccessibleName("Sign the visit")
@@ -44,6 +47,13 @@ class SignDialog(QDialog):
         self.error_label.setStyleSheet("color: #b3261e;")
         self.error_label.hide()
         form = QFormLayout()
+        self.names: dict[str, QLineEdit] = {}
+        for signer in names_needed:
+            edit = QLineEdit()
+            edit.setAccessibleName(f"Name of the {signer}")
+            edit.textChanged.connect(self._on_password_text_changed)
+            self.names[signer] = edit
+            form.addRow(f"Name of the {signer}:", edit)
         if prescriber:
             form.addRow("Prescriber:", QLabel(prescriber))
         form.addRow("&Password:", self.password)
@@ -61,14 +71,22 @@ class SignDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        self.password.setFocus()
+        first = next(iter(self.names.values()), self.password)
+        first.setFocus()
 
-    def _on_password_text_changed(self, text: str) -> None:
-        self.sign_button.setEnabled(bool(text))
+    def _ready(self) -> bool:
+        names = all(edit.text().strip() for edit in self.names.values())
+        return bool(self.password.text()) and names
+
+    def _on_password_text_changed(self, _text: str) -> None:
+        self.sign_button.setEnabled(self._ready())
 
     def _on_buttons_accepted(self) -> None:
-        if self.password.text():
+        if self._ready():
             emit(self.submitted, self.password.text())
+
+    def entered_names(self) -> dict[str, str]:
+        return {signer: edit.text().strip() for signer, edit in self.names.items()}
 
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)

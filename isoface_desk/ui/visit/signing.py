@@ -28,6 +28,7 @@ class SignRequest:
     justifications: dict[str, str]  # warning code -> the prescriber's justification
     signatures: dict[str, bytes]  # signer ("patient", "guardian") -> PNG
     password: str = field(repr=False)
+    signer_names: dict[str, str] = field(default_factory=dict)  # signer -> name as printed
 
 
 SignCallback = Callable[[SignRequest], object]

@@ -49,7 +49,8 @@ def test_initiation_findings_gate_signing_and_sign(
     answers = example_answers(forms["initiation"])
     del answers["pregnancy_tests"]
     signer = Signer()
-    checklist = open_checklist("initiation", initial_answers=answers, sign=signer)
+    checklist = open_checklist("initiation", initial_answers=answers, sign=signer,
+                               signer_names={"patient": "Zoë Ångström"})  # fmt: skip
     c = checklist.controller
     assert "PREGNANCY_TEST_MISSING" in codes(checklist)
     assert not sign_enabled(checklist)
