@@ -92,10 +92,17 @@ def signature_shot() -> QWidget:
     return panel
 
 
+def visit_findings_shot() -> QWidget:
+    from isoface_desk.ui.visit.demo import visit_findings_demo
+
+    return visit_findings_demo()
+
+
 SHOTS: dict[str, Callable[[], QWidget]] = {
     "main-window": main_window_shot,
     "charts": charts_shot,
     "signature-pad": signature_shot,
+    "visit-findings": visit_findings_shot,
 }
 
 

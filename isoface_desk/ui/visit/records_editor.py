@@ -99,8 +99,9 @@ class RecordsEditor(AnswerEditor):
                 self.grid.addWidget(editor, r, column, Qt.AlignmentFlag.AlignTop)
             self.grid.addWidget(row.remove, r, last, Qt.AlignmentFlag.AlignTop)
             self._renumber(row, r)
-        for header in self.headers:
-            header.setVisible(bool(self.rows))
+        for column, sub in enumerate(self.question.fields):
+            shown = any(not r.editors[sub.id].isHidden() for r in self.rows)
+            self.headers[column].setVisible(shown)
         self._fix_tab_order()
 
     def _renumber(self, row: _Row, number: int) -> None:
@@ -130,6 +131,9 @@ class RecordsEditor(AnswerEditor):
         visible = {sub.id for sub in visible_fields(self.question, values, self.context)}
         for sub_id, editor in row.editors.items():
             editor.setVisible(sub_id in visible)
+        for column, sub in enumerate(self.question.fields):  # a column no row shows: no header
+            shown = any(not r.editors[sub.id].isHidden() for r in self.rows)
+            self.headers[column].setVisible(shown)
 
     @staticmethod
     def _row_values(row: _Row) -> dict[str, Any]:
