@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 import isoface_desk.config as config
 from isoface_desk.errors import IsofaceError
 from isoface_desk.services.bundle import Services, open_services
+from isoface_desk.services.context import Clock, utc_now
 from isoface_desk.ui.crash import CrashHandler
 from isoface_desk.ui.db_location import describe_database, sqlite_file
 from isoface_desk.ui.idle import IdleWatcher
@@ -150,13 +151,15 @@ def build_app(
     *,
     runner: TaskRunner | None = None,
     idle: IdleWatcher | None = None,
+    now: Clock = utc_now,
 ) -> AppParts:
-    """Open the database (migrating it) and build the window with sign-in or setup."""
+    """Open the database (migrating it) and build the window with sign-in or setup.
+    `now` is the services' clock (tests fix it)."""
     window = MainWindow(describe_database(db_url))
     channel.set_parent_widget(window)
     services = None
     try:
-        services = open_services(db_url)
+        services = open_services(db_url, now=now)
     except IsofaceError as exc:
         channel.report(exc)
     shell = ShellController(window, version=version, services=services, messages=channel,

@@ -34,7 +34,7 @@ def patients_page(
 
     timeline = TimelineService(services.engine, now=services.auth.now)
     return PatientsArea(actor, services.patients, timeline, messages, start_visit=start_visit,
-                        runner=runner)  # fmt: skip
+                        runner=runner, today=services.patients.today)  # fmt: skip
 
 
 def visit_page(

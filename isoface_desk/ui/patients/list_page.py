@@ -108,7 +108,6 @@ class PatientListPage(QWidget):
         self.add_button = QPushButton("&Add patient…")
         self.add_button.setAccessibleName("Add patient")
         self.add_button.setToolTip("Ctrl+N")
-        self.add_button.setVisible(can_add)
         top = QHBoxLayout()
         top.addWidget(search_label)
         top.addWidget(self.search, 1)
@@ -123,6 +122,7 @@ class PatientListPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        self.add_button.setVisible(can_add)  # only once parented: never a window of its own
         self.can_add = can_add
 
     # ----- what the area calls
