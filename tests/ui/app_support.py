@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from isoface_desk.app import AppParts, build_app
@@ -65,6 +66,20 @@ def big_template(factory: pytest.TempPathFactory) -> Path:
             services.close()
 
     return _template(factory, "big", build)
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type `text` into the focused-or-given widget: ASCII as key presses, anything else
+    (ü, ß, Cyrillic...) as an input-method commit, as a keyboard layout or IME sends it."""
+    for char in text:
+        if char.isascii() and char != "\n":
+            QTest.keyClicks(widget, char)
+        elif char == "\n":
+            QTest.keyClick(widget, Qt.Key.Key_Return)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(char)
+            QApplication.sendEvent(widget, event)
 
 
 def copy_of(template: Path, tmp_path: Path) -> str:

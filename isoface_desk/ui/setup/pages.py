@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from isoface_desk.domain.catalog import Catalog
-from isoface_desk.services.passwords import policy_problems
+from isoface_desk.services.passwords import MIN_LENGTH, policy_problems
 
 PROBLEM_STYLE = "QLabel { color: #b3261e; }"
 LETTER_FAMILIES = ("us-",)  # jurisdictions whose clinics print on US Letter by default
@@ -108,7 +108,7 @@ class AccountPage(QWizardPage):
         self.display_name = _line("Full name", "e.g. Dr Dana Derm")
         self.username = _line("User name", "used to sign in; no spaces")
         self.licence = _line("Professional licence number", "e.g. GMC 7654321")
-        self.password = _line("Password", "at least 12 characters")
+        self.password = _line("Password", f"at least {MIN_LENGTH} characters")
         self.repeat = _line("Repeat password")
         for edit in (self.password, self.repeat):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -137,7 +137,9 @@ class AccountPage(QWizardPage):
             problems += policy_problems(self.password.text(), name)
         else:
             problems.append("Choose a password.")
-        if self.password.text() and self.password.text() != self.repeat.text():
+        if self.password.text() and not self.repeat.text():
+            problems.append("Repeat the password.")
+        elif self.password.text() != self.repeat.text():
             problems.append("The two passwords are not the same.")
         return problems
 
