@@ -1,0 +1,100 @@
+"""Open a signed record's stored PDF in the preview: after signing, or from any past record.
+
+    open_record_preview(parent, services, actor, record_id)
+
+Opening is an audited "view" (permission record.read); Print is an audited "print" and
+Save as PDF an audited "export" (permission record.export), both checked again by the
+services at the moment they happen. A refusal or a missing record is reported through
+the message channel and nothing opens.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import QWidget
+
+from isoface_desk.errors import IsofaceError
+from isoface_desk.services.bundle import Services
+from isoface_desk.services.context import Actor
+from isoface_desk.services.documents_service import DocumentService
+from isoface_desk.services.permissions import Permission
+from isoface_desk.ui.messages import MessageChannel
+from isoface_desk.ui.pdf.preview import (
+    PathChooser,
+    PdfPreviewDialog,
+    PrinterChooser,
+    ask_printer,
+    ask_save_path,
+)
+
+log = logging.getLogger("isoface.ui.pdf")
+
+
+class RecordPdfActions:
+    """PdfActions for signed record `record_id`, through the audited services."""
+
+    def __init__(self, services: Services, actor: Actor, record_id: int) -> None:
+        self.services = services
+        self.actor = actor
+        self.record_id = record_id
+
+    @property
+    def title(self) -> str:
+        return f"Signed record {self.record_id}"
+
+    @property
+    def suggested_file_name(self) -> str:
+        return f"isoface-record-{self.record_id}.pdf"
+
+    def output_refusal(self) -> str:
+        if self.actor.may(Permission.RECORD_EXPORT):
+            return ""
+        return "Your role may read this record but not print or export it."
+
+    def load(self) -> bytes:
+        return self.services.records.pdf(self.actor, self.record_id, purpose="view")
+
+    def before_print(self) -> bytes:
+        return self.services.records.pdf(self.actor, self.record_id, purpose="print")
+
+    def save(self, path: Path) -> None:
+        documents = DocumentService(self.services.engine, now=self.services.records.now)
+        documents.export_pdf(self.actor, self.record_id, path)
+
+
+def open_record_preview(
+    parent: QWidget | None,
+    services: Services,
+    actor: Actor,
+    record_id: int,
+    *,
+    channel: MessageChannel | None = None,
+    choose_printer: PrinterChooser = ask_printer,
+    choose_save_path: PathChooser = ask_save_path,
+) -> PdfPreviewDialog | None:
+    """Show record `record_id`'s signed PDF in a new preview window; None if refused."""
+    channel = channel if channel is not None else MessageChannel(parent)
+    actions = RecordPdfActions(services, actor, record_id)
+    try:
+        pdf = actions.load()
+    except IsofaceError as exc:
+        channel.report(exc)
+        return None
+    dialog = PdfPreviewDialog(
+        actions, channel, parent, choose_printer=choose_printer, choose_save_path=choose_save_path
+    )
+    try:
+        dialog.controller.load(pdf)
+    except IsofaceError as exc:
+        dialog.deleteLater()
+        channel.report(exc)
+        return None
+    pages = dialog.controller.page_count()
+    dialog.view.status_label.setText(
+        f"Record {record_id} · the digitally signed PDF exactly as stored · {pages} pages"
+    )
+    log.info("record %d opened in the preview", record_id)
+    dialog.show()
+    return dialog
