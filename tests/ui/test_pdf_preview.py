@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QRect, QSizeF
+from PySide6.QtCore import QRect, QSizeF, Qt
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from isoface_desk.services.bundle import Services
@@ -251,3 +251,41 @@ def test_the_print_dialog_choice_selects_the_pages() -> None:
     assert pages_to_print(printer, 4) == [1, 2, 3]
     printer.setPrintRange(QPrinter.PrintRange.CurrentPage)
     assert pages_to_print(printer, 4, current_page=2) == [2]
+
+
+class _Shell:
+    def go_to(self, key: str) -> QWidget | None:
+        return None
+
+    def page(self, key: str) -> QWidget | None:
+        return None
+
+
+def test_a_record_on_the_patient_page_opens_in_the_preview(
+    qtbot: QtBot, world: PdfWorld, services: Services, auditor: Actor, channel: MessageChannel
+) -> None:
+    from isoface_desk.ui.patients.factory import patients_page
+
+    rid = world.warned_record
+    area = patients_page(auditor, services, channel, _Shell())
+    qtbot.addWidget(area)
+    area.show()
+    patient_id = services.records.get(auditor, rid).patient_id
+    assert area.open_patient(patient_id)
+    tree = area.patient_page.timeline_tree
+    items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    items += [item.child(j) for item in list(items) if item for j in range(item.childCount())]
+    item = next(i for i in items if i is not None and i.data(0, Qt.ItemDataRole.UserRole) == rid)
+    tree.setCurrentItem(item)
+    tree.setFocus()
+    before = previews()
+    qtbot.keyClick(tree, Qt.Key.Key_Return)
+    opened = [d for d in previews() if d not in before]
+    for dialog in opened:
+        qtbot.addWidget(dialog)
+    assert [d.windowTitle() for d in opened] == [f"Signed record {rid}"]
+    assert opened[0].isVisible() and channel.captured == []
+
+
+def previews() -> list[PdfPreviewDialog]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, PdfPreviewDialog)]

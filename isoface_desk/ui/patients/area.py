@@ -28,6 +28,7 @@ from isoface_desk.ui.tasks import TaskRunner
 log = logging.getLogger("isoface.ui.patients")
 
 StartVisit = Callable[[int, str], None]  # patient id, visit kind
+OpenRecord = Callable[[int], object]  # record id: show its signed PDF
 
 
 def visit_kinds(timeline: PatientTimeline) -> list[str]:
@@ -52,6 +53,7 @@ class PatientsArea(QStackedWidget):
         messages: MessageChannel,
         *,
         start_visit: StartVisit | None = None,
+        open_record: OpenRecord | None = None,
         runner: TaskRunner | None = None,
         today: Callable[[], dt.date] = dt.date.today,
         parent: QWidget | None = None,
@@ -63,6 +65,7 @@ class PatientsArea(QStackedWidget):
         self.timeline_service = timeline
         self.messages = messages
         self.start_visit = start_visit
+        self.open_record = open_record
         self.dialog: PatientDialog | None = None
         self.model = PatientListModel(self._fetch_page, self._count, runner=runner, today=today,
                                       parent=self)  # fmt: skip
@@ -79,6 +82,7 @@ class PatientsArea(QStackedWidget):
         self.patient_page.edit_requested.connect(self._on_patient_page_edit_requested)
         self.patient_page.new_visit_requested.connect(self._on_visit_requested)
         self.patient_page.continue_requested.connect(self._on_visit_requested)
+        self.patient_page.record_requested.connect(self._on_patient_page_record_requested)
         self.model.set_query("")
 
     # ----- service calls (the model may call these on a worker thread)
@@ -156,6 +160,10 @@ class PatientsArea(QStackedWidget):
     def _on_dialog_saved(self, patient: Patient) -> None:
         self.model.refresh()
         self.open_patient(patient.id)
+
+    def _on_patient_page_record_requested(self, record_id: int) -> None:
+        if self.open_record is not None:
+            self.open_record(record_id)
 
     def _on_visit_requested(self, kind: str) -> None:
         if self.start_visit is not None and self.current_patient_id is not None:

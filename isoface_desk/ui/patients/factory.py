@@ -15,6 +15,7 @@ from isoface_desk.services.visit_start import VisitStartService
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.patients.area import PatientsArea
 from isoface_desk.ui.patients.visit_area import VisitArea
+from isoface_desk.ui.pdf import open_record_preview
 from isoface_desk.ui.tasks import TaskRunner
 
 
@@ -32,9 +33,14 @@ def patients_page(
         if isinstance(page, VisitArea):
             page.start(patient_id, kind)
 
+    def open_record(record_id: int) -> object:
+        return open_record_preview(area, services, actor, record_id, channel=messages)
+
     timeline = TimelineService(services.engine, now=services.auth.now)
-    return PatientsArea(actor, services.patients, timeline, messages, start_visit=start_visit,
-                        runner=runner, today=services.patients.today)  # fmt: skip
+    area = PatientsArea(actor, services.patients, timeline, messages, start_visit=start_visit,
+                        open_record=open_record, runner=runner,
+                        today=services.patients.today)  # fmt: skip
+    return area
 
 
 def visit_page(

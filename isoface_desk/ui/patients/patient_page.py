@@ -96,12 +96,13 @@ def course_dose(course: Course) -> str:
 
 
 class PatientPage(QWidget):
-    """Signals: back, edit, new_visit(kind), continue_draft(kind)."""
+    """Signals: back, edit, new_visit(kind), continue_draft(kind), record(record id)."""
 
     back_requested = Signal()
     edit_requested = Signal()
     new_visit_requested = Signal(str)
     continue_requested = Signal(str)
+    record_requested = Signal(int)  # a signed record activated: open its PDF
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -182,6 +183,7 @@ class PatientPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.timeline_tree.setMinimumHeight(int(9 * em))
+        self.timeline_tree.itemActivated.connect(self._on_timeline_tree_item_activated)
         self.labs_table = _table("Latest labs", ("Test", "Latest result", "Date"))
         self.due_table = _table("Next due tests", ("Tests", "Due", "Status"))
         for table in (self.labs_table, self.due_table):
@@ -306,6 +308,8 @@ class PatientPage(QWidget):
                                 f"{KIND_WORDS.get(record.visit_kind, record.visit_kind)} visit",
                                 verdict, ", ".join(notes)])  # fmt: skip
         item.setForeground(2, QBrush(QColor(VERDICT_COLORS.get(record.verdict, "#000000"))))
+        item.setData(0, Qt.ItemDataRole.UserRole, record.id)
+        item.setToolTip(1, "Double-click or press Enter to open the signed PDF")
         font = item.font(2)
         font.setBold(True)
         item.setFont(2, font)
@@ -361,6 +365,11 @@ class PatientPage(QWidget):
     def _empty_row(self, table: QTableWidget, text: str) -> None:
         table.insertRow(0)
         table.setItem(0, 0, QTableWidgetItem(text))
+
+    def _on_timeline_tree_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        record_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(record_id, int):
+            self.record_requested.emit(record_id)
 
     def _on_edit_shortcut(self) -> None:
         if self.edit_button.isVisible():
