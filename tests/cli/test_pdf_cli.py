@@ -79,6 +79,7 @@ def exporters(services: Services, record_id: int) -> list[str]:
     return [e.actor for e in events if e.action == "export"]
 
 
+@pytest.mark.slow
 def test_export_then_verify_in_child_processes(
     world: PdfWorld, services: Services, cli_env: dict[str, str], tmp_path: Path
 ) -> None:
