@@ -120,6 +120,12 @@ class App:
         QTest.keyClicks(panel.password, password)
         QTest.keyClick(panel.password, Qt.Key.Key_Return)
 
+    def sign_in_ok(self, username: str, password: str = PASSWORD) -> None:
+        self.sign_in(username, password)
+        actor = self.session.actor
+        assert actor is not None and actor.username == username, (
+            self.session.panel.message_text(), self.channel.captured)
+
     def content_visible(self) -> bool:
         return self.window.stack.isVisible()
 

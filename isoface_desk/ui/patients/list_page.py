@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -82,6 +83,8 @@ class PatientListPage(QWidget):
         self.search.setAccessibleDescription(SEARCH_HINT + ". Down arrow moves into the list.")
         self.search.setPlaceholderText(SEARCH_HINT)
         self.search.setClearButtonEnabled(True)
+        for button in self.search.findChildren(QToolButton):  # the clear button
+            button.setAccessibleName("Clear search")
         self.search.setMinimumWidth(int(26 * em))
         search_label = QLabel("&Search:")
         search_label.setBuddy(self.search)
