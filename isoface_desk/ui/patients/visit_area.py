@@ -1,5 +1,6 @@
 """The Visit area: hosts the visit checklist (ui/visit) for the patient the dermatologist
-opened, wired to the services: the draft it autosaves into, and signing.
+opened. The checklist comes wired to the services by ui/visit/wiring (autosave into the
+actor's draft, signing into a record).
 
 With no visit open it lists the person's unsigned visits (after a crash or a lock, the
 draft reopens where it was). Opening another visit first saves the one on screen.
@@ -25,15 +26,15 @@ from PySide6.QtWidgets import (
 
 from isoface_desk.services.context import Actor
 from isoface_desk.services.drafts import DraftService
-from isoface_desk.services.records import RecordService, SignatureInput, SignedVisit
-from isoface_desk.services.visit_start import VisitDraftHandle, VisitStart, VisitStartService
+from isoface_desk.services.records import RecordService
+from isoface_desk.services.visit_start import VisitStart, VisitStartService
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.patients.patient_page import KIND_WORDS
-from isoface_desk.ui.visit import SignRequest, VisitChecklist
+from isoface_desk.ui.visit import VisitChecklist
+from isoface_desk.ui.visit.signals import emit
+from isoface_desk.ui.visit.wiring import open_visit_checklist
 
 log = logging.getLogger("isoface.ui.visit_area")
-
-GUARDIAN = "Parent or guardian"
 
 
 class _NoVisitPage(QWidget):
@@ -84,7 +85,7 @@ class _NoVisitPage(QWidget):
 
     def _on_drafts_item_activated(self, item: QListWidgetItem) -> None:
         patient_id, kind = item.data(Qt.ItemDataRole.UserRole)
-        self.draft_chosen.emit(int(patient_id), str(kind))
+        emit(self.draft_chosen, int(patient_id), str(kind))
 
     def _on_continue_button_clicked(self) -> None:
         item = self.drafts.currentItem()
@@ -118,7 +119,6 @@ class VisitArea(QStackedWidget):
         self._patient_name = patient_name
         self.checklist: VisitChecklist | None = None
         self.start_info: VisitStart | None = None
-        self.handle: VisitDraftHandle | None = None
         self.empty = _NoVisitPage()
         self.empty.draft_chosen.connect(self._on_empty_draft_chosen)
         self.addWidget(self.empty)
@@ -153,7 +153,7 @@ class VisitArea(QStackedWidget):
         self._discard_checklist()
         self.refresh_drafts()
         self.setCurrentWidget(self.empty)
-        self.closed.emit()
+        emit(self.closed)
 
     def refresh_drafts(self) -> None:
         entries: list[tuple[int, str, str]] = []
@@ -171,14 +171,9 @@ class VisitArea(QStackedWidget):
     def _open(self, start: VisitStart) -> None:
         self._discard_checklist()
         self.start_info = start
-        self.handle = VisitDraftHandle(self.drafts, self.actor, start)
-        kind = KIND_WORDS.get(start.kind, start.kind)
-        heading = (f"{start.patient.full_name} · {start.patient.clinic_number} · {kind} visit "
-                   f"· {start.context.visit_date.isoformat()}")  # fmt: skip
-        self.checklist = VisitChecklist(
-            start.form, start.context, self.starts.catalog, drafts=self.handle, sign=self._sign,
-            messages=self.messages, heading=heading, prescriber=self.actor.display_name,
-            autosave_ms=self.autosave_ms,
+        self.checklist = open_visit_checklist(
+            start, self.actor, self.drafts, self.records, catalog=self.starts.catalog,
+            messages=self.messages, autosave_ms=self.autosave_ms,
         )  # fmt: skip
         self.checklist.signed.connect(self._on_checklist_signed)
         self._host = self._wrap(self.checklist)
@@ -214,7 +209,6 @@ class VisitArea(QStackedWidget):
         host.deleteLater()
         self.checklist = None
         self.start_info = None
-        self.handle = None
 
     def _is_open(self, patient_id: int, kind: str) -> bool:
         current = self.start_info
@@ -224,26 +218,11 @@ class VisitArea(QStackedWidget):
     def _is_signed(self) -> bool:
         return self.checklist is not None and bool(self.checklist.controller.is_signed)
 
-    # ----- signing
-
-    def _sign(self, request: SignRequest) -> SignedVisit:
-        start, handle = self.start_info, self.handle
-        assert start is not None and handle is not None
-        names = {"patient": start.patient.full_name or "Patient",
-                 "guardian": f"{GUARDIAN} of {start.patient.full_name}".strip()}  # fmt: skip
-        signatures = [SignatureInput(role, names.get(role, role), png)
-                      for role, png in request.signatures.items()]  # fmt: skip
-        signed = self.records.sign_visit(
-            self.actor, start.patient.id, start.course_id, start.kind, request.visit,
-            request.justifications, signatures, request.password, draft_id=handle.draft_id,
-        )  # fmt: skip
-        handle.draft_id = None  # signing removed it, in the same transaction
-        log.info("visit signed into record %d", signed.record_id)
-        return signed
+    # ----- slots
 
     def _on_checklist_signed(self, _outcome: object) -> None:
         if self.start_info is not None:
-            self.visit_signed.emit(self.start_info.patient.id)
+            emit(self.visit_signed, self.start_info.patient.id)
         self.close_button.setText("Close signed visit")
 
     def _on_empty_draft_chosen(self, patient_id: int, kind: str) -> None:

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from isoface_desk.ui.visit.signals import emit
+
 ERROR_STYLE = (
     "QLabel#signInMessage { color: #b3261e; background: #fdecea; border-radius: 4px;"
     " padding: 0.5em; }"
@@ -177,4 +179,4 @@ class SignInPanel(QWidget):
         if not self.password.text():
             self.show_message("Enter your password.")
             return
-        self.submitted.emit(username, self.password.text())
+        emit(self.submitted, username, self.password.text())

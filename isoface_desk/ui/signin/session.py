@@ -23,6 +23,7 @@ from isoface_desk.ui.idle import IdleWatcher
 from isoface_desk.ui.main_controller import ShellController
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.signin.panel import SignInPanel
+from isoface_desk.ui.visit.signals import emit
 
 log = logging.getLogger("isoface.ui.session")
 
@@ -121,7 +122,7 @@ class SessionController(QObject):
         self._cover(False)
         self._start_idle_watch()
         log.info("session opened for user %d", actor.user_id)
-        self.signed_in.emit(actor)
+        emit(self.signed_in, actor)
 
     def _start_idle_watch(self) -> None:
         minutes = None
@@ -144,7 +145,7 @@ class SessionController(QObject):
         self._cover(True)
         self.window.set_user_text(f"Locked: {self.actor.display_name}")
         log.info("session of user %d locked", self.actor.user_id)
-        self.locked.emit()
+        emit(self.locked)
 
     def unlock(self) -> None:
         assert self.actor is not None
@@ -157,7 +158,7 @@ class SessionController(QObject):
             focus.setFocus()
         self.idle.start()
         log.info("session of user %d resumed", self.actor.user_id)
-        self.unlocked.emit()
+        emit(self.unlocked)
 
     def sign_out(self) -> None:
         """Save the work, close the session, show the sign-in panel."""
@@ -169,7 +170,7 @@ class SessionController(QObject):
         self.actor = None
         self.is_locked = False
         self.show_sign_in(username)
-        self.signed_out.emit()
+        emit(self.signed_out)
 
     def save_work(self) -> bool:
         return self.shell.save_work()
