@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from types import TracebackType
@@ -21,16 +20,10 @@ from PySide6.QtWidgets import QApplication
 
 import isoface_desk.config as config
 from isoface_desk.errors import IsofaceError
-from isoface_desk.services.bundle import Services, open_services
-from isoface_desk.services.context import Clock, utc_now
+from isoface_desk.ui.compose import AppParts, build_app
 from isoface_desk.ui.crash import CrashHandler
-from isoface_desk.ui.db_location import describe_database, sqlite_file
-from isoface_desk.ui.idle import IdleWatcher
-from isoface_desk.ui.main_controller import ShellController
-from isoface_desk.ui.main_window import MainWindow
+from isoface_desk.ui.db_location import sqlite_file
 from isoface_desk.ui.messages import MessageChannel, Severity
-from isoface_desk.ui.setup.first_run import FirstRun
-from isoface_desk.ui.signin.session import SessionController
 from isoface_desk.ui.tasks import TaskRunner
 
 log = logging.getLogger("isoface.app")
@@ -126,50 +119,6 @@ def ensure_demo_database(db_url: str, channel: MessageChannel) -> None:
         channel.report(exc)
     finally:
         QApplication.restoreOverrideCursor()
-
-
-@dataclass
-class AppParts:
-    """The running app's parts (tests drive them). `session` is None when the database
-    could not be opened (the message said why)."""
-
-    window: MainWindow
-    shell: ShellController
-    services: Services | None
-    session: SessionController | None
-    first_run: FirstRun | None
-
-    def close(self) -> None:
-        if self.services is not None:
-            self.services.close()
-
-
-def build_app(
-    db_url: str,
-    version: str,
-    channel: MessageChannel,
-    *,
-    runner: TaskRunner | None = None,
-    idle: IdleWatcher | None = None,
-    now: Clock = utc_now,
-) -> AppParts:
-    """Open the database (migrating it) and build the window with sign-in or setup.
-    `now` is the services' clock (tests fix it)."""
-    window = MainWindow(describe_database(db_url))
-    channel.set_parent_widget(window)
-    services = None
-    try:
-        services = open_services(db_url, now=now)
-    except IsofaceError as exc:
-        channel.report(exc)
-    shell = ShellController(window, version=version, services=services, messages=channel,
-                            runner=runner)  # fmt: skip
-    if services is None:
-        return AppParts(window, shell, None, None, None)
-    session = SessionController(shell, services.auth, channel, idle=idle)
-    first_run = FirstRun(session, services.setup, channel)
-    first_run.start()
-    return AppParts(window, shell, services, session, first_run)
 
 
 class DraftRescue:

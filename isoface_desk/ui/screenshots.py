@@ -98,11 +98,25 @@ def visit_findings_shot() -> QWidget:
     return visit_findings_demo()
 
 
+def patients_shot() -> QWidget:
+    from isoface_desk.ui.patients.demo_shots import patients_shot as shot
+
+    return shot()
+
+
+def patient_page_shot() -> QWidget:
+    from isoface_desk.ui.patients.demo_shots import patient_page_shot as shot
+
+    return shot()
+
+
 SHOTS: dict[str, Callable[[], QWidget]] = {
     "main-window": main_window_shot,
     "charts": charts_shot,
     "signature-pad": signature_shot,
     "visit-findings": visit_findings_shot,
+    "patients": patients_shot,
+    "patient-page": patient_page_shot,
 }
 
 

@@ -10,7 +10,8 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 EXPECTED = {"main-window.png": (1366, 728), "charts.png": (1200, 340),
-            "signature-pad.png": (560, 230)}
+            "signature-pad.png": (560, 230), "patients.png": (1366, 728),
+            "patient-page.png": (1366, 728)}
 
 
 def test_screenshot_script_writes_the_pngs(

@@ -104,9 +104,10 @@ class PatientListPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(int(em * 1.7))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((12, 10, 7, 4, 9)):
+        for column, width in enumerate((12, 10, 7, 4, 9, 8)):
             header.resizeSection(column, int(width * em))
+        for column in (0, 1):  # the names take the room a wide window has
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.open_button = QPushButton("&Open patient")
         self.open_button.setAccessibleName("Open patient")
         self.add_button = QPushButton("&Add patient…")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -85,15 +85,21 @@ def course_end(course: Course) -> str:
     return f"planned end {planned}" if planned else ""
 
 
-def course_dose(course: Course) -> str:
+def course_mg(course: Course) -> str:
+    """The current daily dose of a course ("60 mg/day"), or "" if unknown."""
     mg = course.details.get("start_mg_per_day")
     changes = course.details.get("dose_changes") or []
     if changes:
         mg = changes[-1].get("mg_per_day", mg)
+    return f"{mg:g} mg/day" if isinstance(mg, int | float) else ""
+
+
+def course_dose(course: Course) -> str:
     product = course.product
     if "mg" not in product:
         product += f" {course.strength_mg:g} mg"
-    return f"{product}, {mg:g} mg/day" if isinstance(mg, int | float) else product
+    mg = course_mg(course)
+    return f"{product}, {mg}" if mg else product
 
 
 class PatientPage(QWidget):
@@ -267,9 +273,10 @@ class PatientPage(QWidget):
         tree.clear()
         records = sorted(t.records, key=lambda r: (r.visit_date, r.id))
         for course in t.courses:
-            notes = ", ".join(x for x in (course_dose(course), course_end(course)) if x)
+            notes = ", ".join(x for x in (course_mg(course), course_end(course)) if x)
             top = QTreeWidgetItem([course.start_date.isoformat(), f"Course {course.id} starts",
                                    STATUS_WORDS.get(course.status, course.status), notes])
+            top.setToolTip(3, f"{course_dose(course)}, {course_end(course)}")
             tree.addTopLevelItem(top)
             events: list[tuple[dt.date, QTreeWidgetItem]] = []
             for change in course.details.get("dose_changes") or []:
@@ -293,7 +300,8 @@ class PatientPage(QWidget):
             tree.addTopLevelItem(QTreeWidgetItem(["", "No courses or visits yet", "", ""]))
         first = tree.topLevelItem(0)
         if first is not None:
-            tree.setCurrentItem(first)
+            # current (for the keyboard) without painting it selected
+            tree.setCurrentItem(first, 0, QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def _record_item(self, record: object) -> QTreeWidgetItem:
         from isoface_desk.services.records import RecordSummary
