@@ -74,9 +74,24 @@ def test_idle_lock_hides_everything_and_the_same_person_resumes(
     QTest.keyClick(app.session.panel.password, Qt.Key.Key_Return)
     assert app.content_visible()
     assert app.window.current_page_key() == "visit"
+    assert app.session.idle.remaining_ms() > 0, "watching for idleness again"
     assert app.parts.shell.page("visit") is visit and weight.value() == 64.5
     assert QApplication.focusWidget() is weight.edit  # type: ignore[attr-defined]
-    assert app.session.idle.remaining_ms() > 0, "watching for idleness again"
+
+
+def test_the_lock_hides_open_dialogs_too(app_on, url: str, qtbot: QtBot) -> None:  # noqa: F811
+    app = app_on(url)
+    app.sign_in_ok("nurse")
+    patients = app.parts.shell.page("patients")
+    assert isinstance(patients, PatientsArea) and patients.open_patient(ON_TREATMENT)
+    patients.patient_page.edit_button.click()
+    dialog = patients.dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    app.session.lock()
+    assert not dialog.isVisible(), "a patient's details stay hidden while locked"
+    app.sign_in("nurse")
+    assert dialog.isVisible() and dialog.given.text() == "Amélie"
 
 
 def test_another_person_on_the_lock_screen_closes_the_first_session(

@@ -14,7 +14,7 @@ import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMenu, QStackedWidget, QWidget
 
 from isoface_desk.errors import AuthenticationError, IsofaceError
 from isoface_desk.services.auth import AuthService
@@ -55,6 +55,7 @@ class SessionController(QObject):
         self.is_locked = False
         self.idle_minutes: int | None = None
         self._focus_before_lock: QWidget | None = None
+        self._hidden_dialogs: list[QDialog] = []
         self.panel = SignInPanel()
         self._cover_window()
         self._add_actions()
@@ -139,6 +140,10 @@ class SessionController(QObject):
             return
         self._focus_before_lock = QApplication.focusWidget()
         self.shell.save_work()
+        # Open dialogs (a patient's details, the sign dialog) would show patient data.
+        self._hidden_dialogs = [d for d in self.window.findChildren(QDialog) if d.isVisible()]
+        for dialog in self._hidden_dialogs:
+            dialog.hide()
         self.is_locked = True
         self.idle.stop()
         self.panel.show_locked(self.actor.username, self.actor.display_name, self.idle_minutes)
@@ -153,6 +158,9 @@ class SessionController(QObject):
         self._cover(False)
         roles = ", ".join(sorted(self.actor.roles))
         self.window.set_user_text(f"Signed in: {self.actor.display_name} ({roles})")
+        for dialog in self._hidden_dialogs:
+            dialog.show()
+        self._hidden_dialogs = []
         focus = self._focus_before_lock
         if focus is not None and focus.isVisible():
             focus.setFocus()
@@ -166,6 +174,7 @@ class SessionController(QObject):
             return
         username = self.actor.username
         self.idle.stop()
+        self._close_hidden_dialogs()
         self.shell.end_session()
         self.actor = None
         self.is_locked = False
@@ -174,6 +183,13 @@ class SessionController(QObject):
 
     def save_work(self) -> bool:
         return self.shell.save_work()
+
+    def _close_hidden_dialogs(self) -> None:
+        """The previous person's open dialogs end with their session (unsaved input in a
+        dialog, like a half-typed new patient, is not kept)."""
+        for dialog in self._hidden_dialogs:
+            dialog.reject()
+        self._hidden_dialogs = []
 
     # ----- slots
 
@@ -194,6 +210,7 @@ class SessionController(QObject):
         if self.actor is not None:
             log.info("user %d takes over from user %d", actor.user_id, self.actor.user_id)
             self.idle.stop()
+            self._close_hidden_dialogs()
             self.shell.end_session()
         self.begin(actor)
 
