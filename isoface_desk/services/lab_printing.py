@@ -31,6 +31,7 @@ from isoface_desk.documents.order_model import (
     printed_order,
 )
 from isoface_desk.documents.order_pdf import build_order_pdf
+from isoface_desk.documents.print_process import render_in_child
 from isoface_desk.domain.catalog import default_catalog, resolve_profile
 from isoface_desk.domain.lab_orders import LabOrder as DomainOrder
 from isoface_desk.domain.lab_orders import (
@@ -87,14 +88,31 @@ def render_batch(
     start_at: int = 0,
     progress: Progress | None = None,
     should_cancel: ShouldCancel | None = None,
+    in_child: bool = False,
 ) -> PrintResult:
     """The job's PDF: one order per page, or tube labels (from label `start_at` of the
-    first sheet); stops between orders when should_cancel() says so."""
+    first sheet); stops between orders when should_cancel() says so. `in_child` renders
+    in a child process (documents/print_process.py), for a caller with a window."""
+    if in_child:
+        return render_in_child(batch.orders, batch.clinic, labels=labels, start_at=start_at,
+                               progress=progress, should_cancel=should_cancel)  # fmt: skip
     if labels:
         return build_label_sheet(batch.orders, batch.clinic, start_at=start_at,
                                  progress=progress, should_cancel=should_cancel)  # fmt: skip
     return build_order_pdf(batch.orders, batch.clinic, progress=progress,
                            should_cancel=should_cancel)  # fmt: skip
+
+
+def warm_up() -> None:
+    """Load the fonts (DejaVu, the CJK fallback, Arabic shaping) and the page machinery
+    once, by rendering a few demo orders and throwing them away. The first job of a
+    process otherwise spends 100-250 ms of it on this, holding the interpreter lock; the
+    nurse workspace does it in the background when it opens."""
+    from isoface_desk.documents.demo import demo_clinic
+    from isoface_desk.documents.order_demo import demo_orders
+
+    build_order_pdf(demo_orders(4), demo_clinic())
+    build_label_sheet(demo_orders(1), demo_clinic())
 
 
 def check_target(path: Path) -> None:
