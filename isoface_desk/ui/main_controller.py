@@ -61,10 +61,17 @@ def _visit_page(ctx: AreaContext) -> QWidget:
     return visit_page(ctx.actor, ctx.services, ctx.messages, ctx.shell)
 
 
+def _lab_orders_page(ctx: AreaContext) -> QWidget:
+    from isoface_desk.ui.orders import orders_page
+
+    return orders_page(ctx.actor, ctx.services, ctx.messages, ctx.runner)
+
+
 #: Area key -> the factory of its page. Areas without one keep their placeholder.
 AREA_FACTORIES: dict[str, AreaFactory] = {
     "patients": _patients_page,
     "visit": _visit_page,
+    "lab_orders": _lab_orders_page,
 }
 
 

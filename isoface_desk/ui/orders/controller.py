@@ -65,6 +65,7 @@ class OrdersController(QObject):
         self._selected: list[DueItem] | None = None
         self._connect()
         self._update_actions()
+        view.destroyed.connect(self._on_view_destroyed)
 
     def _connect(self) -> None:
         v = self.view
@@ -82,6 +83,11 @@ class OrdersController(QObject):
         v.collected_button.clicked.connect(self._on_collected_button_clicked)
         v.results_button.clicked.connect(self._on_results_button_clicked)
         v.cancel_button.clicked.connect(self._on_cancel_button_clicked)
+
+    def _on_view_destroyed(self) -> None:
+        """The session ended (sign-out, lock): stop a print job; what it finished is kept."""
+        if self.job_task is not None:
+            self.job_task.cancel()
 
     # ----- loading
 
@@ -215,7 +221,7 @@ class OrdersController(QObject):
             lambda ctx: run_print_job(job, ctx, self.desk.printing, self.actor),
             name="print orders",
             on_progress=self._on_job_progress,
-            on_finished=lambda _outcome: self._on_job_ended(),
+            on_finished=self._on_job_finished,
             on_failed=self._on_job_failed,
             on_cancelled=self._on_job_ended,
         )
@@ -232,6 +238,9 @@ class OrdersController(QObject):
         self.job_task.cancel()
         self.view.cancel_button.setEnabled(False)
         self.view.set_progress_text("Stopping…")
+
+    def _on_job_finished(self, _outcome: object) -> None:
+        self._on_job_ended()
 
     def _on_job_ended(self) -> None:
         job, self.job, self.job_task = self.job, None, None
