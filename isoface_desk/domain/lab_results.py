@@ -135,7 +135,7 @@ def _liver(entry: ResultEntry, value: float, uln: float, params: LabParams) -> A
     ratio: Decimal = exact(value) / exact(uln)
     shown = f"{entry.test} {value:g} U/L (ULN {uln:g}, {float(ratio):.1f} × ULN)"
     if exact(value) > multiple * exact(uln):
-        return Assessment("block", f"{shown}: above {multiple:g} times the upper limit.")
+        return Assessment("block", f"{shown}: above {float(multiple):g} times the upper limit.")
     if exact(value) > exact(uln):
         return Assessment("warn", f"{shown}: above the upper limit of normal.")
     return Assessment("normal", f"{shown}: within the limits.")

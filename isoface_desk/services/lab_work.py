@@ -97,13 +97,16 @@ class LabWorkService(ServiceBase):
         horizon_days: int = 30,
         audit: bool = False,
     ) -> DueList:
-        """Orders to take up to `horizon_days` ahead, collected ones, and recent results.
-        With `audit`, the reading is an audit event (a list exported or printed)."""
+        """Orders to take up to `horizon_days` ahead, collected ones, and the results of the
+        last 30 days (by the laboratory's date). With `audit`, the reading is an audit
+        event (a list exported or printed)."""
         day = today or self.today()
         since = dt.datetime.combine(day - dt.timedelta(days=RECENT_DAYS), dt.time(), dt.UTC)
         with self._read(actor, Permission.ORDER_READ) as session:
             open_orders = orders_repo.due_orders(session, day + dt.timedelta(days=horizon_days))
-            orders = open_orders + lab_queries.resulted_since(session, since)
+            recent = [o for o in lab_queries.resulted_since(session, since)
+                      if _result_date(o) >= since.date()]  # fmt: skip
+            orders = open_orders + recent
             patients = patients_repo.get_patients(session, {o.patient_id for o in orders})
             history = lab_queries.resulted_for_patients(session, patients)
             names = lab_queries.prescriber_names(session)
@@ -161,6 +164,14 @@ class LabWorkService(ServiceBase):
     def order(self, actor: Actor, order_id: int) -> LabOrder:
         with self._read(actor, Permission.ORDER_READ) as session:
             return orders_repo.get_order(session, order_id)
+
+
+def _result_date(order: LabOrder) -> dt.date:
+    """The laboratory's date of an order's results (the latest), else when entered."""
+    days = [line.entry.result_date for line in result_lines(order)]
+    if days:
+        return max(days)
+    return order.resulted_at.date() if order.resulted_at else dt.date.min
 
 
 def _patient_alerts(history: Sequence[LabOrder], today: dt.date) -> dict[int, str]:

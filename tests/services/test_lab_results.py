@@ -114,6 +114,10 @@ def test_abnormal_results_show_on_the_due_list_and_feed_the_next_visit(
     resulted = [i for i in mine if i.group == "resulted"]
     assert sorted(i.level for i in resulted) == ["block", "normal"]
     assert all("ALT 130 U/L" in i.patient_alert for i in mine)
+    old = next(o for o in orders if occasion(o.key)[0] == "month 1" and o.tests == ["HCG"])
+    results.record(nurse, old.id, [ResultEntry("HCG", dt.date(2026, 7, 1), "negative")])
+    due = LabWorkService(w.services.engine, now=w.clock).due_list(nurse)
+    assert old.id not in {i.order_id for i in due.items}  # the lab's date is 4 months ago
     labs = results.check_labs(nurse, pid, dt.date(2026, 11, 19))
     assert [entry["test"] for entry in labs.labs] == ["ALT", "AST", "TG", "CHOL"]
     assert labs.pregnancy_tests[0]["result"] == "negative"

@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QModelIndex, QObject, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog
 
@@ -149,6 +149,8 @@ class OrdersController(QObject):
 
     def _on_model_reset(self) -> None:
         self._selected = None
+        for row in range(self.view.model.rowCount()):  # group titles across the columns
+            self.view.tree.setFirstColumnSpanned(row, QModelIndex(), True)
         shown = len(self.view.model.shown_items())
         total = len(self.due.items) if self.due else 0
         self.view.count_label.setText(f"{shown} of {total} orders shown")

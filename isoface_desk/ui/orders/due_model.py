@@ -206,8 +206,9 @@ def _text(item: DueItem, column: int) -> str:
         return f"{item.due_from:%d %b} – {item.due_until:%d %b}"
     if column == 6:
         return item.prescriber_name
-    status = STATUS_TEXT.get(item.status, item.status)
-    return f"{status}: {item.level}" if item.status == "resulted" and item.abnormal else status
+    if item.status == "resulted" and item.abnormal:
+        return "Abnormal"  # the tint says how bad; the tooltip and the detail line say why
+    return STATUS_TEXT.get(item.status, item.status)
 
 
 def _tooltip(item: DueItem) -> str:

@@ -29,7 +29,7 @@ from isoface_desk.ui.visit.style import em, muted, scaled_font
 TEST_NAMES = {"ALT": "ALT", "AST": "AST", "TG": "Triglycerides", "CHOL": "Cholesterol",
               "GLUCOSE": "Fasting glucose", "HCG": "Pregnancy test (hCG)"}  # fmt: skip
 #: Column widths in font heights (em); the patient column takes what is left.
-COLUMN_EMS = {0: 6.5, 2: 7, 3: 10, 4: 6.5, 5: 8.5, 6: 9, 7: 6.5}
+COLUMN_EMS = {0: 7.5, 2: 7, 3: 10, 4: 6.5, 5: 8.5, 6: 9, 7: 6.5}
 
 
 def _button(text: str, name: str, tip: str) -> QPushButton:
@@ -59,7 +59,6 @@ class OrdersView(QFrame):
         self.detail.setAccessibleName("Selected order")
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.detail)
-        layout.addLayout(self._progress_row())
         layout.addLayout(self._action_row())
 
     def _title_row(self) -> QHBoxLayout:
@@ -119,6 +118,7 @@ class OrdersView(QFrame):
         tree.setUniformRowHeights(True)
         tree.setAlternatingRowColors(True)
         tree.setAllColumnsShowFocus(True)
+        tree.setIndentation(em(self))
         header = tree.header()
         header.setStretchLastSection(False)
         for column in range(len(COLUMNS)):
@@ -128,10 +128,9 @@ class OrdersView(QFrame):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         return tree
 
-    def _progress_row(self) -> QHBoxLayout:
+    def _progress_widgets(self, row: QHBoxLayout) -> None:
         """The bar (with the job's text in it) and Cancel of a print job. Their size never
         changes, shown or not: a change would lay the whole list out again mid-job."""
-        row = QHBoxLayout()
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Print job progress")
         self.progress.setRange(0, 100)
@@ -143,10 +142,9 @@ class OrdersView(QFrame):
             policy.setRetainSizeWhenHidden(True)
             widget.setSizePolicy(policy)
             widget.setFixedHeight(height)
-        row.addWidget(self.progress, 1)
+        row.addWidget(self.progress, 2)
         row.addWidget(self.cancel_button)
         self.show_progress(False)
-        return row
 
     def _action_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -166,6 +164,7 @@ class OrdersView(QFrame):
             "Enter res&ults…", "results", "Enter the laboratory's results of the selected order")
         row.addWidget(self.select_all_button)
         row.addWidget(self.selection_label, 1)
+        self._progress_widgets(row)
         for button in (self.print_button, self.labels_button, self.save_button,
                        self.collected_button, self.results_button):  # fmt: skip
             row.addWidget(button)
