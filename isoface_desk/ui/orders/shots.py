@@ -17,8 +17,11 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
+from isoface_desk.config import resources_dir
 from isoface_desk.domain.lab_results import ResultEntry
 from isoface_desk.services.bundle import open_services
 from isoface_desk.services.demo import seed_demo
@@ -58,10 +61,12 @@ def prepare(url: str, pdf: Path) -> None:
 
 
 def grab_due_list(url: str, out: Path, width: int, height: int) -> None:
-    from isoface_desk.app import create_application
     from isoface_desk.ui.compose import build_app
 
-    create_application([])
+    if QApplication.instance() is None:
+        QApplication([])
+    for font in sorted((resources_dir() / "fonts").glob("*.ttf")):
+        QFontDatabase.addApplicationFont(str(font))
     parts = build_app(url, "screenshot", MessageChannel(show_dialogs=False))
     window = parts.window
     window.resize(width, height)
