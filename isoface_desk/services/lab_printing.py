@@ -103,18 +103,6 @@ def render_batch(
                            should_cancel=should_cancel)  # fmt: skip
 
 
-def warm_up() -> None:
-    """Load the fonts (DejaVu, the CJK fallback, Arabic shaping) and the page machinery
-    once, by rendering a few demo orders and throwing them away. The first job of a
-    process otherwise spends 100-250 ms of it on this, holding the interpreter lock; the
-    nurse workspace does it in the background when it opens."""
-    from isoface_desk.documents.demo import demo_clinic
-    from isoface_desk.documents.order_demo import demo_orders
-
-    build_order_pdf(demo_orders(4), demo_clinic())
-    build_label_sheet(demo_orders(1), demo_clinic())
-
-
 def check_target(path: Path) -> None:
     """Refuse an output path that cannot be written, before any rendering starts."""
     target = Path(path).expanduser()

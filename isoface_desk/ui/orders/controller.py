@@ -21,7 +21,7 @@ from isoface_desk.domain.lab_orders import order_number
 from isoface_desk.errors import InputError, IsofaceError
 from isoface_desk.services.context import Actor
 from isoface_desk.services.lab_desk import LabDesk
-from isoface_desk.services.lab_printing import check_target, warm_up
+from isoface_desk.services.lab_printing import check_target
 from isoface_desk.services.lab_work import DueItem, DueList
 from isoface_desk.services.permissions import Permission
 from isoface_desk.ui.messages import MessageChannel, Severity
@@ -97,18 +97,9 @@ class OrdersController(QObject):
             return
         self._loading = True
         self.view.refresh_button.setEnabled(False)
-        first = self.due is None
-        self.runner.start(lambda _ctx: self._load(warm=first), name="due list",
+        self.runner.start(lambda _ctx: self.desk.work.due_list(self.actor), name="due list",
                           on_finished=self._on_load_finished,
                           on_failed=self._on_load_failed)  # fmt: skip
-
-    def _load(self, *, warm: bool) -> DueList:
-        """(Worker thread.) The due list; the first time, also the fonts and page machinery,
-        so that the first print job does not stall the window loading them."""
-        due = self.desk.work.due_list(self.actor)
-        if warm:
-            warm_up()
-        return due
 
     def _on_load_finished(self, due: DueList) -> None:
         self._loading = False
