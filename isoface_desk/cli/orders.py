@@ -46,6 +46,19 @@ def register(subparsers: Any) -> None:
     due.add_argument("--json", action="store_true", help="print JSON instead of a table")
     add_login_arguments(due)
     due.set_defaults(func=run_due)
+    _register_print(sub)
+    fhir = sub.add_parser(
+        "export-fhir",
+        help="write every lab order and result as a FHIR R4 Bundle (JSON)",
+        description="Write a FHIR R4 collection Bundle of ServiceRequest (orders) and "
+        "Observation (results) resources, with their Patients and Practitioners. Audited.",
+    )
+    fhir.add_argument("--out", type=Path, required=True, metavar="FILE", help="JSON to write")
+    add_login_arguments(fhir)
+    fhir.set_defaults(func=run_export_fhir)
+
+
+def _register_print(sub: Any) -> None:
     printing = sub.add_parser(
         "print",
         help="print the orders due (overdue and today) as one PDF and mark them printed",
@@ -62,15 +75,6 @@ def register(subparsers: Any) -> None:
                           help="include orders already printed")  # fmt: skip
     add_login_arguments(printing)
     printing.set_defaults(func=run_print)
-    fhir = sub.add_parser(
-        "export-fhir",
-        help="write every lab order and result as a FHIR R4 Bundle (JSON)",
-        description="Write a FHIR R4 collection Bundle of ServiceRequest (orders) and "
-        "Observation (results) resources, with their Patients and Practitioners. Audited.",
-    )
-    fhir.add_argument("--out", type=Path, required=True, metavar="FILE", help="JSON to write")
-    add_login_arguments(fhir)
-    fhir.set_defaults(func=run_export_fhir)
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

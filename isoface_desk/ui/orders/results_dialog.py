@@ -110,25 +110,8 @@ class ResultsDialog(QDialog):
         self.setAccessibleName(f"Results of {item.code}")
         self.tests, self.params, self.today = tests, params, today
         layout = QVBoxLayout(self)
-        form = QFormLayout()
-        form.addRow("Order:", QLabel(f"{item.code} · {' '.join(item.tests)} · {item.reason}"))
-        form.addRow("Patient:", QLabel(f"{item.patient_name} ({item.clinic_number})"))
-        self.date = QDateEdit(QDate(today.year, today.month, today.day))
-        self.date.setCalendarPopup(True)
-        self.date.setMaximumDate(QDate(today.year, today.month, today.day))
-        self.date.setDisplayFormat("yyyy-MM-dd")
-        self.date.setAccessibleName("Result date")
-        self.date.setMaximumWidth(10 * em(self))
-        form.addRow("Result &date:", self.date)
-        layout.addLayout(form)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(em(self) // 2)
-        for column, text in enumerate(("Test", "Value", "Unit", "Upper limit", "Check")):
-            grid.addWidget(muted(QLabel(text)), 0, column)
-        self.rows = [_Row(test, tests, grid, i + 1) for i, test in enumerate(item.tests)]
-        grid.setColumnStretch(4, 1)
-        grid.setColumnMinimumWidth(4, 18 * em(self))
-        layout.addLayout(grid)
+        layout.addLayout(self._header(item, today))
+        layout.addLayout(self._grid(item, tests))
         self.problems = colored(QLabel(), BLOCK)
         self.problems.setWordWrap(True)
         self.problems.setAccessibleName("Problems")
@@ -146,6 +129,29 @@ class ResultsDialog(QDialog):
             row.choice.currentIndexChanged.connect(self._on_any_changed)
         self.date.dateChanged.connect(self._on_any_changed)
         self._on_any_changed()
+
+    def _header(self, item: DueItem, today: dt.date) -> QFormLayout:
+        form = QFormLayout()
+        form.addRow("Order:", QLabel(f"{item.code} · {' '.join(item.tests)} · {item.reason}"))
+        form.addRow("Patient:", QLabel(f"{item.patient_name} ({item.clinic_number})"))
+        self.date = QDateEdit(QDate(today.year, today.month, today.day))
+        self.date.setCalendarPopup(True)
+        self.date.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setAccessibleName("Result date")
+        self.date.setMaximumWidth(10 * em(self))
+        form.addRow("Result &date:", self.date)
+        return form
+
+    def _grid(self, item: DueItem, tests: LabTestTable) -> QGridLayout:
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(em(self) // 2)
+        for column, text in enumerate(("Test", "Value", "Unit", "Upper limit", "Check")):
+            grid.addWidget(muted(QLabel(text)), 0, column)
+        self.rows = [_Row(test, tests, grid, i + 1) for i, test in enumerate(item.tests)]
+        grid.setColumnStretch(4, 1)
+        grid.setColumnMinimumWidth(4, 18 * em(self))
+        return grid
 
     def result_date(self) -> dt.date:
         day = self.date.date()
