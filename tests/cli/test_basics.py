@@ -72,11 +72,12 @@ def test_main_prints_version_and_exits_zero(capsys) -> None:
 
 def readme_commands() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    return re.findall(r"```sh\n(.+?)\n```", text)
+    return re.findall(r"```sh\n(.*?)\n```", text, flags=re.DOTALL)
 
 
 def test_readme_has_exactly_the_two_setup_commands_and_ci_runs_the_test_one() -> None:
-    start, test = readme_commands()[:2]
+    start, test = readme_commands()[:2]  # the first two blocks: Start, then Test
+    assert "\n" not in start and "\n" not in test, "each is one command"
     assert start.startswith("bash .ci/setup && ") and "--demo" in start
     assert test.startswith("bash .ci/setup && ") and "pytest" in test
     ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
