@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session as Session  # re-exported for services
 
 from isoface_desk.errors import ImmutableRecordError, IsofaceError, StorageError
+from isoface_desk.storage import sqlcipher
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,8 @@ def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
             raise StorageError(
                 f"The folder for the database file cannot be created ({err.strerror})."
             ) from err
-    engine = create_engine(url, echo=echo)
+    create_url, options = sqlcipher.engine_arguments(url)  # plain, or keyed SQLCipher
+    engine = create_engine(create_url, echo=echo, **options)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

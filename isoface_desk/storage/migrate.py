@@ -9,7 +9,6 @@ newer version of the app is refused rather than guessed at.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, exc
 
 from isoface_desk.errors import StorageError
+from isoface_desk.storage.backup import backup_sqlite
 from isoface_desk.storage.db import make_engine, sqlite_path, translate_error
 
 log = logging.getLogger(__name__)
@@ -111,16 +111,8 @@ def _backup_sqlite(url: str, revision: str | None) -> Path | None:
         return None  # nothing worth keeping yet
     backup = path.with_name(f"{path.name}.bak-{revision}")
     try:
-        src = sqlite3.connect(path)
-        try:
-            dst = sqlite3.connect(backup)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
-    except sqlite3.Error as err:
+        backup_sqlite(url, backup)  # the online backup API; keyed for an encrypted file
+    except StorageError as err:
         raise StorageError(
             f"The backup before the upgrade could not be written ({err}); the database "
             "was not changed."

@@ -179,9 +179,11 @@ class SignedRecordRow(Base):
         Index("ix_signed_record_visit_date", "visit_date"),
         Index("ix_signed_record_prescriber_date", "prescriber_id", "visit_date"),
         Index("ix_signed_record_patient_date", "patient_id", "visit_date"),
-        Index("ix_signed_record_profile_id", "profile_id"),
-        Index("ix_signed_record_visit_kind", "visit_kind"),
-        Index("ix_signed_record_verdict", "verdict"),
+        # Filter column then visit date: the auditor's list in order (migration 0002).
+        Index("ix_signed_record_profile_date", "profile_id", "visit_date"),
+        Index("ix_signed_record_kind_date", "visit_kind", "visit_date"),
+        Index("ix_signed_record_verdict_date", "verdict", "visit_date"),
+        Index("ix_signed_record_justified_date", "has_justified_warnings", "visit_date"),
         Index("ix_signed_record_content_hash", "content_hash"),
         {"sqlite_autoincrement": True},
     )
@@ -202,7 +204,7 @@ class SignedRecordRow(Base):
     findings: Mapped[list[Any]] = mapped_column(JsonType)
     justifications: Mapped[dict[str, Any]] = mapped_column(JsonType)
     signatures: Mapped[list[Any]] = mapped_column(JsonType)
-    has_justified_warnings: Mapped[bool] = mapped_column(Boolean, index=True)
+    has_justified_warnings: Mapped[bool] = mapped_column(Boolean)
     corrects_record_id: Mapped[int | None] = mapped_column(
         ForeignKey("signed_record.id"), nullable=True, index=True
     )

@@ -21,7 +21,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "9999"
-down_revision = "0001"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -78,15 +78,16 @@ def test_existing_sqlite_file_is_backed_up_before_migrating(
         )
     newer = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, newer, ignore=shutil.ignore_patterns("__pycache__"))
-    (newer / "versions" / "9999_extra.py").write_text(EXTRA_REVISION)
+    head = migrate.head_revision()
+    (newer / "versions" / "9999_extra.py").write_text(EXTRA_REVISION.format(head=head))
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", newer)
 
     result = migrate.upgrade(url)
 
-    assert (result.before, result.after) == ("0001", "9999")
-    assert result.backup == tmp_path / "clinic.sqlite3.bak-0001"
+    assert (result.before, result.after) == (head, "9999")
+    assert result.backup == tmp_path / f"clinic.sqlite3.bak-{head}"
     with sqlite3.connect(result.backup) as backup:
-        assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert backup.execute("SELECT version_num FROM alembic_version").fetchone() == (head,)
         assert backup.execute("SELECT name FROM clinic").fetchone() == ("Clinique Zoë",)
     assert "test_extra" in inspect(make_engine(url)).get_table_names()
 
