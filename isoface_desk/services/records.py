@@ -2,8 +2,10 @@
 
 `sign_visit` re-checks everything the checklist screen showed, in this order:
 permission; the visit parses (check-format) and matches the patient; the safety engine
-finds no block and every warning has a typed justification; the patient (and, under 18,
-a guardian) signed; the prescriber re-entered the password. Then, in ONE transaction:
+finds no block and every warning has a typed justification; every drawn signature the
+visit's form asks for is there and no other (the initiation asks for the patient's, and a
+guardian's under 18; a follow-up or end-of-course visit for none); the prescriber
+re-entered the password. Then, in ONE transaction:
 the canonical content (the visit exactly as given, the findings, the justifications, the
 form id/version/hash, the profile, the signatures with the SHA-256 of each image), the
 PDF built from it and signed with the clinic key, the record, its "sign" audit event,
@@ -37,6 +39,7 @@ from isoface_desk.services.visit_checks import (
     check_signers,
     check_visit,
     form_for,
+    signers_of,
 )
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.canonical import sha256_hex
@@ -140,10 +143,16 @@ class RecordService(ServiceBase):
     ) -> SignedVisit:
         """Sign a visit into an immutable record (see the module docstring)."""
         require(actor, Permission.RECORD_SIGN)
-        prepared = self._prepare(kind, visit_dict, justifications)
-        check_signers(prepared.visit, signatures)
-        AuthService(self.engine, now=self.now).confirm_password(actor, password)
+        try:
+            prepared = self._prepare(kind, visit_dict, justifications)
+        except SigningRefused as refused:
+            if refused.blocked:  # a block met: the audit reports count them (issue 7)
+                self._note_block(actor, patient_id, kind, visit_dict, refused.codes)
+            raise
         form = form_for(kind, self.catalog)
+        asked = signers_of(form, prepared.visit_dict, prepared.evaluation.profile_id)
+        check_signers(form, asked, signatures)
+        AuthService(self.engine, now=self.now).confirm_password(actor, password)
         with self._unit(actor, Permission.RECORD_SIGN) as session:
             patient = patients_repo.get_patient(session, patient_id)
             if patient.birth_date != prepared.visit.patient.birth_date:
@@ -210,6 +219,26 @@ class RecordService(ServiceBase):
             stored.verdict,
             prepared.evaluation.findings,
         )
+
+    def _note_block(
+        self,
+        actor: Actor,
+        patient_id: int,
+        kind: str,
+        visit_dict: Mapping[str, Any],
+        codes: Sequence[str],
+    ) -> None:
+        """Record a "sign refused" event: the safety check blocked this visit."""
+        visit = visit_dict.get("visit")
+        details = {
+            "patient_id": patient_id,
+            "kind": kind,
+            "visit_date": visit.get("date") if isinstance(visit, Mapping) else None,
+            "profile": visit_dict.get("profile"),
+            "blocks": list(codes),
+        }
+        with self._unit(actor, Permission.RECORD_SIGN) as session:
+            append_event(session, actor.username, "sign refused", "patient", patient_id, details)
 
     def _prepare(
         self, kind: str, visit_dict: Mapping[str, Any], justifications: Mapping[str, str]

@@ -5,30 +5,41 @@ Pure apart from `check_course`, which looks the course up in the caller's sessio
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, Protocol
 
-from isoface_desk.domain.catalog import Catalog
+from isoface_desk.domain.catalog import Catalog, resolve_profile
 from isoface_desk.domain.check_input import parse_visit
-from isoface_desk.domain.checklist import Form, load_checklists, refs_from_catalog
+from isoface_desk.domain.checklist import (
+    Form,
+    FormSigners,
+    context_from_visit_dict,
+    form_signers,
+    load_checklists,
+    refs_from_catalog,
+    visit_dict_to_answers,
+)
 from isoface_desk.domain.engine import Evaluation, evaluate
-from isoface_desk.domain.visit import VISIT_KINDS, Visit, age_on
+from isoface_desk.domain.visit import VISIT_KINDS, Visit
 from isoface_desk.errors import InputError, NotFound
 from isoface_desk.storage.handles import Session
 from isoface_desk.storage.repositories import courses as courses_repo
 
 SIGNER_ROLES = ("patient", "guardian", "second-prescriber")
-ADULT_AGE = 18
 
 
 class SigningRefused(InputError):
     """The visit cannot be signed as it is. `codes` are the finding codes in the way
-    (blocks, or warnings without a justification)."""
+    (blocks, or warnings without a justification); `blocked` says they are blocks."""
 
-    def __init__(self, problems: list[str], codes: Sequence[str] = ()) -> None:
+    def __init__(
+        self, problems: list[str], codes: Sequence[str] = (), *, blocked: bool = False
+    ) -> None:
         super().__init__(problems)
         self.codes = tuple(codes)
+        self.blocked = blocked
 
 
 class Signature(Protocol):
@@ -56,6 +67,7 @@ def check_visit(
         raise SigningRefused(
             [f"{f.code}: {f.message} (this blocks signing)" for f in blocks],
             [f.code for f in blocks],
+            blocked=True,
         )
     kept = {code: text.strip() for code, text in justifications.items()}
     warnings = {f.code for f in evaluation.findings if f.severity == "warn"}
@@ -76,21 +88,46 @@ def check_visit(
     return visit, evaluation, kept
 
 
-def check_signers(visit: Visit, signatures: Sequence[Signature]) -> None:
-    """The patient signed; a guardian too when the patient is under 18 on the visit date."""
+def signers_of(form: Form, visit_dict: Mapping[str, Any], profile_id: str) -> FormSigners:
+    """Who signs this visit by hand, as its form asks: the signers of the form's signature
+    questions shown for this visit (e.g. the guardian's only under 18), and the required
+    ones. `profile_id` is the exact profile the visit was evaluated under."""
+    context = context_from_visit_dict(visit_dict, profile_id)
+    return form_signers(form, visit_dict_to_answers(form, visit_dict), context)
+
+
+def visit_signers(kind: str, visit_dict: Mapping[str, Any], catalog: Catalog) -> FormSigners:
+    """`signers_of` for a visit not yet evaluated (the demo seeder, scripts)."""
+    visit = parse_visit(copy.deepcopy(dict(visit_dict)), catalog)
+    profile = resolve_profile(catalog, visit.profile, visit.date)
+    return signers_of(form_for(kind, catalog), visit_dict, profile.id)
+
+
+def check_signers(form: Form, asked: FormSigners, signatures: Sequence[Signature]) -> None:
+    """Every signature the form requires is drawn and named; none it does not ask for.
+    (The prescriber signs by re-entering the password, checked by the caller.)"""
     problems = []
     roles = [s.role for s in signatures]
     for s in signatures:
         if s.role not in SIGNER_ROLES:
             problems.append(f"Unknown signer '{s.role}': use one of {', '.join(SIGNER_ROLES)}.")
+        elif s.role not in asked.asked:
+            problems.append(f"The {form.title} form asks for no signature of the {s.role}.")
         elif not s.png or not s.name.strip():
             problems.append(f"The {s.role}'s signature needs a name and a drawn signature.")
-    if "patient" not in roles:
-        problems.append("The patient has not signed.")
-    if age_on(visit.patient.birth_date, visit.date) < ADULT_AGE and "guardian" not in roles:
-        problems.append("The patient is under 18: a parent or guardian must sign too.")
+        elif roles.count(s.role) > 1:
+            problems.append(f"The {s.role} signed more than once.")
+    for role in asked.required:
+        if role not in roles:
+            problems.append(_MISSING.get(role, f"The {role} has not signed."))
     if problems:
-        raise InputError(problems)
+        raise InputError(list(dict.fromkeys(problems)))
+
+
+_MISSING = {
+    "patient": "The patient has not signed.",
+    "guardian": "The patient is under 18: a parent or guardian must sign too.",
+}
 
 
 def check_course(session: Session, patient_id: int, course_id: int | None) -> None:

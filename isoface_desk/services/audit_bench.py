@@ -1,0 +1,134 @@
+"""`isoface-desk audit bench`: the auditor's workspace on a million signed records.
+
+`run(db_url, records)` brings the database to `records` synthetic signed records (twelve
+prescribers, 50,000 patients, ten years; storage.bulk_records), then times what the
+auditor waits for, each on a fresh engine (cold pool, warm OS cache):
+
+- opening the list: the capped count and the first page of every record, newest first;
+- a filtered search (one prescriber, one year, needs-review) and one rare filter (a single
+  patient), first page and count;
+- paging deep: the 500th page, reached by keyset from the 499th;
+- verify: every record, PDF and event (the PDFs are small placeholders, so this measures
+  the per-record work; real PDFs add their SHA-256 at about 1 GB/s).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+from isoface_desk.services.audit_review import AuditReviewService, RecordFilter
+from isoface_desk.services.context import Actor
+from isoface_desk.services.demo_people import bulk_patients
+from isoface_desk.services.passwords import hash_password
+from isoface_desk.storage.bulk_records import FillPlan, fill_records, patient_ids
+from isoface_desk.storage.db import make_engine, read_scope, session_scope
+from isoface_desk.storage.handles import Engine
+from isoface_desk.storage.integrity import verify_database
+from isoface_desk.storage.migrate import upgrade
+from isoface_desk.storage.repositories import audit_queries as queries
+from isoface_desk.storage.repositories.patients import bulk_insert_patients, count_patients
+from isoface_desk.storage.repositories.records import count_records
+from isoface_desk.storage.repositories.users import create_user, get_user_by_username
+
+T = TypeVar("T")
+PRESCRIBERS = 12
+PATIENTS = 50_000
+AUDITOR = "bench-auditor"
+
+
+def _timed(work: Callable[[], T]) -> tuple[T, float]:
+    start = time.perf_counter()
+    value = work()
+    return value, time.perf_counter() - start
+
+
+def _prepare(engine: Engine, records: int, echo: Callable[[str], None]) -> Actor:
+    with session_scope(engine) as s:
+        if get_user_by_username(s, AUDITOR) is None:
+            create_user(s, username=AUDITOR, display_name="Bench Auditor", role="auditor",
+                        password_hash=hash_password("bench-only-password"))  # fmt: skip
+            for i in range(PRESCRIBERS):
+                create_user(s, username=f"bench-derm{i}", display_name=f"Dr Bench {i:02d}",
+                            role="dermatologist", password_hash="!",
+                            licence_number=f"GMC {9000000 + i}")  # fmt: skip
+        if count_patients(s) < PATIENTS:
+            bulk_insert_patients(s, bulk_patients(PATIENTS))
+        auditor = get_user_by_username(s, AUDITOR)
+        assert auditor is not None
+    with read_scope(engine) as s:
+        have = count_records(s)
+        people = [(p.id, p.username) for p in queries.people(s)
+                  if p.username.startswith("bench-derm")]  # fmt: skip
+    if have < records:
+        echo(f"adding {records - have:,} synthetic records (once; minutes for a million)…")
+        plan = FillPlan(people, patient_ids(engine, PATIENTS), seed=have + 7)
+        fill_records(engine, records - have, plan,
+                     lambda done, total: echo(f"  {done:,}/{total:,}"))  # fmt: skip
+    return Actor(auditor.id, AUDITOR, "Bench Auditor", frozenset({"auditor"}))
+
+
+def run(db_url: str, records: int, echo: Callable[[str], None] = print) -> Iterator[str]:
+    """Fill (if needed) and measure; yields one line per figure."""
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    try:
+        actor = _prepare(engine, records, echo)
+    finally:
+        engine.dispose()
+    yield from _measure(db_url, actor)
+
+
+def _fresh(db_url: str) -> tuple[Engine, AuditReviewService]:
+    engine = make_engine(db_url)
+    return engine, AuditReviewService(engine)
+
+
+def _measure(db_url: str, actor: Actor) -> Iterator[str]:
+    engine, review = _fresh(db_url)
+    try:
+        total, t_count = _timed(lambda: review.count(actor, RecordFilter()))
+        page, t_page = _timed(lambda: review.search(actor, RecordFilter()))
+        yield f"records: {total:,}{'+' if total >= 100_000 else ''}"
+        yield f"open the list (count + first page of {len(page.items)}): " \
+              f"{(t_count + t_page) * 1000:.0f} ms (count {t_count * 1000:.0f} ms)"
+        prescriber = page.items[0].prescriber_id if page.items else 0
+        year = dt.date(2021, 1, 1)
+        flt = RecordFilter(date_from=year, date_to=dt.date(2021, 12, 31),
+                           prescriber_id=prescriber, verdict="needs-review")  # fmt: skip
+        yield from _search(review, actor, "filtered (prescriber, 2021, needs-review)", flt)
+        patient = page.items[0].patient_id if page.items else 0
+        yield from _search(review, actor, "one patient", RecordFilter(patient_id=patient))
+        yield from _search(review, actor, "justified warnings",
+                           RecordFilter(has_justified_warnings=True))  # fmt: skip
+        yield _deep(review, actor)
+    finally:
+        engine.dispose()
+    engine = make_engine(db_url)
+    try:
+        report, t_verify = _timed(lambda: verify_database(engine))
+        yield f"verify: {report.summary()}, {len(report.problems)} problems, {t_verify:.1f} s"
+    finally:
+        engine.dispose()
+
+
+def _search(review: AuditReviewService, actor: Actor, label: str, flt: RecordFilter
+            ) -> Iterator[str]:  # fmt: skip
+    page, t_page = _timed(lambda: review.search(actor, flt))
+    count, t_count = _timed(lambda: review.count(actor, flt))
+    yield (f"search {label}: first page {t_page * 1000:.0f} ms ({len(page.items)} rows), "
+           f"count {count:,} in {t_count * 1000:.0f} ms")  # fmt: skip
+
+
+def _deep(review: AuditReviewService, actor: Actor) -> str:
+    flt = RecordFilter()
+    page = review.search(actor, flt)
+    start = time.perf_counter()
+    for _ in range(499):
+        if page.next_cursor is None:
+            break
+        page = review.search(actor, flt, after=page.next_cursor)
+    each = (time.perf_counter() - start) / 499
+    return f"paging by keyset: {each * 1000:.1f} ms per page of 100 (to page 500)"

@@ -1,0 +1,153 @@
+"""Backups and restores of the clinic database, and the app's daily backup.
+
+    backups = BackupService(engine)                                  # the database it opens
+    backups.backup_now(actor, Path("/media/usb/isoface.sqlite3"))   # admin, audited
+    backups.set_daily_folder(actor, Path("/srv/backups"))            # the setting
+    backups.run_daily_if_due()            # what the app's timer calls, in the background
+    result = restore(Path("backup.sqlite3"), "sqlite:////new/place.sqlite3")  # then verify
+
+A backup holds every patient's data, so taking one is an audited "backup" event
+(permission settings.manage); the daily backup is recorded the same way, by the
+"daily backup" actor, under the folder the administrator chose. Daily files are named
+`isoface-YYYY-MM-DD.sqlite3`; a day's file present in the folder means that day is done;
+the newest KEEP_DAILY are kept. PostgreSQL: StorageError pointing to pg_dump.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from isoface_desk.errors import InputError
+from isoface_desk.services.context import Actor, Clock, ServiceBase, utc_now
+from isoface_desk.services.integrity import verify_url
+from isoface_desk.services.permissions import Permission
+from isoface_desk.storage.audit import append_event
+from isoface_desk.storage.backup import BACKUP_PG_HINT, BackupResult, backup_sqlite, restore_sqlite
+from isoface_desk.storage.db import read_scope, session_scope, sqlite_path
+from isoface_desk.storage.handles import Engine
+from isoface_desk.storage.integrity import VerifyReport
+from isoface_desk.storage.repositories import clinic as clinic_repo
+from isoface_desk.storage.sqlcipher import is_encrypted_url, url_of
+
+__all__ = [
+    "BACKUP_PG_HINT",
+    "DAILY_ACTOR",
+    "FOLDER_SETTING",
+    "BackupResult",
+    "BackupService",
+    "RestoreResult",
+    "daily_file_name",
+    "is_sqlite_file",
+    "restore",
+]
+
+log = logging.getLogger("isoface.backup")
+
+FOLDER_SETTING = "backup_folder"
+DAILY_ACTOR = "daily backup"
+KEEP_DAILY = 30
+_DAILY = re.compile(r"^isoface-(\d{4}-\d{2}-\d{2})\.sqlite3$")
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    path: Path
+    report: VerifyReport
+
+
+def is_sqlite_file(db_url: str) -> bool:
+    """True for a SQLite database file (plain or encrypted), which these backups handle."""
+    return sqlite_path(db_url) is not None
+
+
+def daily_file_name(day: dt.date) -> str:
+    return f"isoface-{day.isoformat()}.sqlite3"
+
+
+def restore(backup_file: Path, db_url: str) -> RestoreResult:
+    """Copy `backup_file` into the empty location of `db_url`, then verify it there."""
+    path = restore_sqlite(backup_file, db_url)
+    return RestoreResult(path, verify_url(db_url))
+
+
+class BackupService(ServiceBase):
+    def __init__(self, engine: Engine, db_url: str | None = None, *, now: Clock = utc_now):
+        super().__init__(engine, now=now)
+        #: What the backups copy: by default the database the engine opens (keyed the same
+        #: way when it is encrypted).
+        self.db_url = db_url if db_url is not None else url_of(engine)
+
+    @property
+    def encrypted(self) -> bool:
+        """True when the database is encrypted at rest (SQLCipher)."""
+        return is_encrypted_url(self.db_url)
+
+    # ------------------------------------------------------------- on demand
+
+    def backup_now(self, actor: Actor, out: Path) -> BackupResult:
+        """A consistent copy of the database at `out` (atomic), recorded as "backup"."""
+        with self._read(actor, Permission.SETTINGS_MANAGE):
+            pass  # refused before the copy, not after it
+        result = backup_sqlite(self.db_url, out)
+        with self._unit(actor, Permission.SETTINGS_MANAGE) as session:
+            append_event(session, actor.username, "backup", "database", "", _details(result))
+        log.info("backup written (%d bytes, %.1f s)", result.size, result.seconds)
+        return result
+
+    # ------------------------------------------------------------- daily
+
+    def daily_folder(self) -> Path | None:
+        """The folder of the daily backup (None: the administrator has not chosen one)."""
+        with read_scope(self.engine) as session:
+            clinic = clinic_repo.get_clinic(session)
+        value = clinic.settings.get(FOLDER_SETTING) if clinic is not None else None
+        return Path(value) if isinstance(value, str) and value else None
+
+    def set_daily_folder(self, actor: Actor, folder: Path | None) -> None:
+        """Choose the daily backup folder (it must exist), or None to stop daily backups."""
+        if folder is not None and not Path(folder).expanduser().is_dir():
+            raise InputError(f"The folder {folder} does not exist.")
+        value = str(Path(folder).expanduser().absolute()) if folder is not None else ""
+        with self._unit(actor, Permission.SETTINGS_MANAGE) as session:
+            clinic_repo.update_settings(session, **{FOLDER_SETTING: value})
+            append_event(session, actor.username, "settings change", "clinic", "",
+                         {FOLDER_SETTING: value})  # fmt: skip
+
+    def daily_due(self) -> Path | None:
+        """Where today's daily backup goes if it is due now; None when it is not."""
+        folder = self.daily_folder()
+        if folder is None or not folder.is_dir():
+            return None
+        target = folder / daily_file_name(self.today())
+        return None if target.exists() else target
+
+    def run_daily_if_due(self) -> BackupResult | None:
+        """Write today's daily backup unless it exists (or no folder is set), then keep
+        the newest KEEP_DAILY daily files. Runs as the "daily backup" actor."""
+        target = self.daily_due()
+        if target is None:
+            return None
+        result = backup_sqlite(self.db_url, target)
+        with session_scope(self.engine) as session:
+            append_event(session, DAILY_ACTOR, "backup", "database", "", _details(result))
+        prune_daily(target.parent, KEEP_DAILY)
+        log.info("daily backup written (%d bytes, %.1f s)", result.size, result.seconds)
+        return result
+
+
+def prune_daily(folder: Path, keep: int) -> list[Path]:
+    """Delete the daily backup files beyond the newest `keep` (only files named by
+    `daily_file_name`; nothing else in the folder is touched). The removed paths."""
+    daily = sorted((p for p in folder.iterdir() if _DAILY.match(p.name)), key=lambda p: p.name)
+    removed = daily[:-keep] if keep > 0 else daily
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def _details(result: BackupResult) -> dict[str, object]:
+    return {"file": result.path.name, "size": result.size, "encrypted": result.encrypted}
