@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 PAGE = 100
-COUNT_CAP = 100_000
+COUNT_CAP = 10_000_000
 TRAIL_LIMIT = 1000
 
 

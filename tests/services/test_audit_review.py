@@ -49,8 +49,10 @@ def _sign(w: World, actor: Actor, day: dt.date, twist: Twist = Twist.NONE, **ext
         justifications["LIVER_ENZYMES_HIGH"] = JUSTIFICATIONS["LIVER_ENZYMES_HIGH"]
     if extra.get("phq9_action"):
         justifications["PHQ9_SELF_HARM"] = "Item 9 answered 1: risk assessed, low risk, plan made."
-    signed = w.services.records.sign_visit(actor, patient.id, None, "initiation", answers,
-                                           justifications, patient_signature(), PASSWORD)  # fmt: skip
+    signed = w.services.records.sign_visit(
+        actor, patient.id, None, "initiation", answers, justifications, patient_signature(),
+        PASSWORD,
+    )  # fmt: skip
     return signed.record_id, patient.id, data.clinic_number
 
 
