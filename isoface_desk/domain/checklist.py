@@ -7,7 +7,9 @@
 * `answers_to_visit_dict(form, answers, context)` builds the `isoface-check/1` input;
   `visit_dict_to_answers(form, data)` goes back;
 * `question_for_field(form, path)` / `locate_field(form, path)` map a finding's or an
-  input error's field path to the question to jump to.
+  input error's field path to the question to jump to;
+* `form_signers(form, answers, context)` says who draws a signature (the form's visible
+  signature questions) and whose signature is required.
 
 The pieces live in checklist_model (dataclasses, dependency evaluation),
 checklist_conditions and checklist_load (reading and validating files), checklist_fields
@@ -17,6 +19,7 @@ checklist_conditions and checklist_load (reading and validating files), checklis
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from isoface_desk.domain.checklist_fields import (
@@ -60,12 +63,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ANSWER_TYPES", "FIELD_SPECS", "REQUIRED_FIELDS", "Condition", "FieldLocation", "FieldSpec",
-    "Form", "FormRefs", "Option", "Question", "Questionnaire", "Section", "Shown",
+    "Form", "FormRefs", "FormSigners", "Option", "Question", "Questionnaire", "Section", "Shown",
     "VisitContext", "answers_to_visit_dict", "choices", "context_from_visit_dict",
-    "default_refs", "holds", "is_answered", "is_required", "load_checklists", "load_form_file",
-    "load_questionnaire", "locate_field", "question_for_field", "questionnaire_items",
-    "refs_from_catalog", "shown", "unanswered_required", "visible_fields", "visible_questions",
-    "visible_sections", "visit_dict_to_answers",
+    "default_refs", "form_signers", "holds", "is_answered", "is_required", "load_checklists",
+    "load_form_file", "load_questionnaire", "locate_field", "question_for_field",
+    "questionnaire_items", "refs_from_catalog", "shown", "unanswered_required", "visible_fields",
+    "visible_questions", "visible_sections", "visit_dict_to_answers",
 ]  # fmt: skip
 
 
@@ -98,6 +101,26 @@ def unanswered_required(
         if missing or (q.type == "records" and _incomplete_row(q, value, context)):
             out.append(q)
     return out
+
+
+@dataclass(frozen=True)
+class FormSigners:
+    """The drawn signatures a filled form asks for, by signer ("patient", "guardian"...),
+    in form order. The prescriber signs by re-entering the password, never by drawing."""
+
+    asked: tuple[str, ...]  # signers of the visible signature questions
+    required: tuple[str, ...]  # those of them the form requires
+
+
+def form_signers(form: Form, answers: Mapping[str, Any], context: VisitContext) -> FormSigners:
+    """Who signs this visit by hand, as the form says: e.g. the initiation asks for the
+    patient, and a guardian when the patient is under 18; a follow-up asks for nobody."""
+    view = shown(form, answers, context)
+    questions = [q for q in view.questions if q.type == "signature" and q.signer]
+    return FormSigners(
+        asked=tuple(str(q.signer) for q in questions),
+        required=tuple(str(q.signer) for q in questions if view.required(q, context)),
+    )
 
 
 def _incomplete_row(q: Question, rows: object, context: VisitContext) -> bool:

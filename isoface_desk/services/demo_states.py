@@ -16,7 +16,6 @@ from typing import Any
 
 from isoface_desk.documents.demo import demo_signature_png
 from isoface_desk.domain.checklist import visit_dict_to_answers
-from isoface_desk.domain.visit import age_on
 from isoface_desk.services.bundle import Services
 from isoface_desk.services.context import Actor
 from isoface_desk.services.courses import CourseStart
@@ -31,7 +30,7 @@ from isoface_desk.services.demo_visits import (
 )
 from isoface_desk.services.passwords import DEMO_PASSWORD
 from isoface_desk.services.records import SignatureInput
-from isoface_desk.services.visit_checks import form_for
+from isoface_desk.services.visit_checks import form_for, visit_signers
 
 STATES: tuple[str, ...] = (
     "registered",
@@ -93,10 +92,15 @@ class DemoSeeder:
         female = NAMES[index % len(NAMES)].sex == "female"
         return DemoPatientFacts(born, 60.0 + (index * 3) % 25, female)
 
-    def _signatures(self, index: int, day: dt.date, facts: DemoPatientFacts) -> list[Any]:
+    def _signatures(self, index: int, kind: str, data: dict[str, Any]) -> list[Any]:
+        """The drawn signatures the visit's form asks for (patient, guardian under 18)."""
         name = NAMES[index % len(NAMES)]
-        sigs = [SignatureInput("patient", f"{name.given} {name.family}", demo_signature_png(index))]
-        if age_on(facts.birth_date, day) < 18:
+        asked = visit_signers(kind, data, self.services.records.catalog).asked
+        sigs = []
+        if "patient" in asked:
+            png = demo_signature_png(index)
+            sigs.append(SignatureInput("patient", f"{name.given} {name.family}", png))
+        if "guardian" in asked:
             png = demo_signature_png(index + 100)
             sigs.append(SignatureInput("guardian", f"Parent of {name.given}", png))
         return sigs
@@ -144,7 +148,7 @@ class DemoSeeder:
             kind,
             data,
             {code: JUSTIFICATIONS[code] for code in codes},
-            self._signatures(index, day, facts),
+            self._signatures(index, kind, data),
             DEMO_PASSWORD,
         )
         return signed.record_id
@@ -267,7 +271,7 @@ class DemoSeeder:
             record_id,
             data,
             {"PSYCHIATRIC_HISTORY": JUSTIFICATIONS["PSYCHIATRIC_HISTORY"]},
-            self._signatures(index, start, facts),
+            self._signatures(index, "initiation", data),
             DEMO_PASSWORD,
             "Weight was read from an old note; corrected from today's scale.",
         )

@@ -24,6 +24,7 @@ from isoface_desk.domain.checklist import (
     answers_to_visit_dict,
     choices,
     context_from_visit_dict,
+    form_signers,
     load_checklists,
     load_questionnaire,
     locate_field,
@@ -245,6 +246,23 @@ def test_second_prescriber_only_under_18_under_uk_2023(
     questions = visible_questions(forms["initiation"], {}, ctx(profile, birth))
     assert ("second_prescriber" in ids(questions)) is shown
     assert ("guardian_signature" in ids(questions)) is (birth != date(2008, 10, 12))
+
+
+@pytest.mark.parametrize(
+    ("kind", "birth", "signers"),
+    [
+        ("initiation", ADULT, ("patient",)),
+        ("initiation", date(2010, 1, 1), ("patient", "guardian")),
+        ("initiation", None, ("patient", "guardian")),  # unknown age: ask for more
+        ("follow-up", date(2010, 1, 1), ()),
+        ("end-of-course", date(2010, 1, 1), ()),
+    ],
+)
+def test_drawn_signatures_are_asked_only_where_the_form_has_them(
+    forms: dict[str, Form], kind: str, birth: date | None, signers: tuple[str, ...]
+) -> None:
+    asked = form_signers(forms[kind], {}, ctx(birth=birth))
+    assert asked.asked == signers and asked.required == signers
 
 
 def test_profile_requirements(forms: dict[str, Form]) -> None:

@@ -26,6 +26,7 @@ from tests.services.conftest import (
     PASSWORD,
     World,
     example_patient,
+    fresh_user,
     patient_signature,
     visit,
 )
@@ -148,6 +149,28 @@ def test_signatures_are_required(shared_world: World) -> None:
     empty = [SignatureInput("patient", "Zoë Ångström", b"")]
     with pytest.raises(InputError, match="drawn signature"):
         sign(shared_world, pid, visit(), signatures=empty)
+
+
+@pytest.mark.parametrize("kind", ["follow-up", "end-of-course"])
+def test_a_visit_whose_form_asks_no_drawn_signature_is_signed_by_password(
+    shared_world: World, kind: str
+) -> None:
+    w = shared_world
+    pid = new_patient(w)
+    derm = fresh_user(w, "dermatologist")  # the wrong password below counts against it
+    data = visit(kind)
+    with pytest.raises(InputError, match="asks for no signature of the patient"):
+        w.services.records.sign_visit(derm, pid, None, kind, data, {}, patient_signature(),
+                                      PASSWORD)  # fmt: skip
+    with pytest.raises(AuthenticationError):
+        w.services.records.sign_visit(derm, pid, None, kind, data, {}, [], "Not-my-password-1")
+    assert records_of(w, pid) == []
+    signed = w.services.records.sign_visit(derm, pid, None, kind, data, {}, [], PASSWORD)
+    record = w.services.records.get(derm, signed.record_id)
+    assert record.visit_kind == kind
+    assert [(e["role"], e["method"]) for e in record.signatures] == [
+        ("prescriber", "password re-entered")
+    ]
 
 
 def test_a_minor_needs_a_guardian_signature(shared_world: World) -> None:

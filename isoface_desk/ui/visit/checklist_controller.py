@@ -18,7 +18,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from isoface_desk.domain.catalog import Catalog
-from isoface_desk.domain.checklist import Form, VisitContext, locate_field, shown
+from isoface_desk.domain.checklist import (
+    Form,
+    VisitContext,
+    form_signers,
+    locate_field,
+    shown,
+)
 from isoface_desk.domain.findings import Finding
 from isoface_desk.errors import AuthenticationError, IsofaceError
 from isoface_desk.ui.messages import MessageChannel
@@ -364,10 +370,9 @@ class ChecklistController(QObject):
             self.view.panel.set_sign_state(False, reason)
             return
         self.save_now()
-        summary = summary_text(self.result.evaluation, self.form, self.context)
-        signers = [self.form.question(q).signer or q for q in self.visible_answers_with_signatures()
-                   if self.editors[q].value() is not None]  # fmt: skip
-        needed = tuple(s for s in signers if not self.signer_names.get(s))
+        drawn = tuple(self.drawn_signatures())
+        summary = summary_text(self.result.evaluation, self.form, self.context, drawn)
+        needed = tuple(s for s in drawn if not self.signer_names.get(s))
         dialog = SignDialog(summary, self.prescriber, self.view, names_needed=needed)
         dialog.submitted.connect(self._on_sign_dialog_submitted)
         dialog.finished.connect(dialog.deleteLater)
@@ -376,12 +381,7 @@ class ChecklistController(QObject):
 
     def sign_request(self, password: str, names: Mapping[str, str] | None = None) -> SignRequest:
         assert self.result is not None and self.result.evaluation is not None
-        signatures = {}
-        for qid in self.visible_answers_with_signatures():
-            editor = self.editors[qid]
-            png = editor.png() if isinstance(editor, SignatureEditor) else None
-            if png is not None:
-                signatures[self.form.question(qid).signer or qid] = png
+        signatures = self.drawn_signatures()
         return SignRequest(
             form=self.form, context=self.context, answers=self.visible_answers(),
             visit=self.result.visit, evaluation=self.result.evaluation,
@@ -391,9 +391,20 @@ class ChecklistController(QObject):
             signer_names={**self.signer_names, **(names or {})},
         )  # fmt: skip
 
-    def visible_answers_with_signatures(self) -> list[str]:
+    def drawn_signatures(self) -> dict[str, bytes]:
+        """Signer -> PNG of the signatures drawn in the signature questions the form shows
+        (`form_signers`, the rule services.records checks: the initiation asks for the
+        patient's, and a guardian's under 18; a follow-up or end-of-course for none)."""
+        asked = form_signers(self.form, self.answers(), self.context).asked
         view = shown(self.form, self.answers(), self.context)
-        return [q.id for q in view.questions if q.type == "signature"]
+        drawn: dict[str, bytes] = {}
+        for q in view.questions:
+            editor = self.editors[q.id]
+            if q.signer in asked and isinstance(editor, SignatureEditor):
+                png = editor.png()
+                if png is not None:
+                    drawn[q.signer] = png
+        return drawn
 
     def _on_sign_dialog_submitted(self, password: str) -> None:
         dialog = self.sign_dialog

@@ -9,7 +9,7 @@ AuthenticationError for a wrong password or another IsofaceError.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -82,7 +82,10 @@ def current_justifications(
             if f.severity == "warn" and justifications.get(f.code, "").strip()}  # fmt: skip
 
 
-def summary_text(evaluation: Evaluation, form: Form, context: VisitContext) -> str:
+def summary_text(
+    evaluation: Evaluation, form: Form, context: VisitContext, drawn: Sequence[str] = ()
+) -> str:
+    """What the sign dialog says is signed; `drawn`: the signers who drew a signature."""
     warns = [f for f in evaluation.findings if f.severity == "warn"]
     lines = [f"{form.title}, {context.visit_date.isoformat()}, profile {evaluation.profile_id}."]
     if warns:
@@ -90,5 +93,10 @@ def summary_text(evaluation: Evaluation, form: Form, context: VisitContext) -> s
                      + " signed with your justification.")  # fmt: skip
     else:
         lines.append("No safety findings.")
+    if drawn:
+        who = " and ".join(f"the {signer}" for signer in drawn)
+        lines.append(f"Signed by {who} (drawn) and by you (your password).")
+    else:
+        lines.append("Signed by you alone (your password): this form asks for no other signature.")
     lines.append("A signed visit cannot be changed afterwards; corrections are new records.")
     return "\n".join(lines)
