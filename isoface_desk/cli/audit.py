@@ -52,6 +52,9 @@ def register(subparsers: Any) -> None:
         "measurements only: never on a clinic database.",
     )
     bench.add_argument("--records", type=_positive, default=1_000_000, metavar="N")
+    bench.add_argument("--encryption-cost", action="store_true",
+                       help="instead: time the same work on a plain and an encrypted database "
+                       "in a temporary folder (needs sqlcipher3)")  # fmt: skip
     bench.set_defaults(func=run_bench)
 
 
@@ -159,7 +162,15 @@ def run_trail(args: argparse.Namespace) -> int:
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from isoface_desk.services.audit_bench import run
+    from isoface_desk.services.audit_bench import encryption_cost, run
+
+    if args.encryption_cost:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="isoface-bench-") as folder:
+            for line in encryption_cost(Path(folder)):
+                print(line)
+        return 0
 
     for line in run(args.db_url, args.records, echo=lambda text: print(text, file=sys.stderr)):
         print(line)

@@ -17,12 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TypeVar
 
 from isoface_desk.services.audit_review import AuditReviewService, RecordFilter
 from isoface_desk.services.context import Actor
 from isoface_desk.services.demo_people import bulk_patients
 from isoface_desk.services.passwords import hash_password
+from isoface_desk.storage.audit import EventSpec, append_events
 from isoface_desk.storage.bulk_records import FillPlan, fill_records, patient_ids
 from isoface_desk.storage.db import make_engine, read_scope, session_scope
 from isoface_desk.storage.handles import Engine
@@ -132,3 +134,37 @@ def _deep(review: AuditReviewService, actor: Actor) -> str:
         page = review.search(actor, flt, after=page.next_cursor)
     each = (time.perf_counter() - start) / 499
     return f"paging by keyset: {each * 1000:.1f} ms per page of 100 (to page 500)"
+
+
+def encryption_cost(folder: Path, events: int = 10_000, units: int = 500) -> Iterator[str]:
+    """The same work on a plain and on an encrypted (SQLCipher) database in `folder`:
+    opening (key derivation), `events` audit events in one transaction, `units` single
+    event transactions (one per user action, each synced to disk), and verify."""
+    from isoface_desk.storage import sqlcipher
+
+    urls = {"plain": f"sqlite:///{folder / 'plain.sqlite3'}",
+            "encrypted": sqlcipher.encrypted_url(folder / "encrypted.sqlite3",
+                                                 "bench passphrase, not a real one")}  # fmt: skip
+    for label, url in urls.items():
+        upgrade(url)
+        engine = make_engine(url)
+        try:
+            _, t_open = _timed(lambda e=engine: e.connect().close())  # type: ignore[misc]
+            _, t_bulk = _timed(lambda e=engine: _append(e, events, 1))  # type: ignore[misc]
+            _, t_units = _timed(lambda e=engine: _append(e, units, units))  # type: ignore[misc]
+            report, t_verify = _timed(lambda e=engine: verify_database(e))  # type: ignore[misc]
+        finally:
+            engine.dispose()
+        yield (f"{label}: open {t_open * 1000:.0f} ms; {events:,} events in one transaction "
+               f"{t_bulk:.2f} s; {units} one-event transactions {t_units:.2f} s "
+               f"({t_units / units * 1000:.1f} ms each); verify {report.events:,} events "
+               f"{t_verify:.2f} s")  # fmt: skip
+
+
+def _append(engine: Engine, count: int, transactions: int) -> None:
+    per = count // transactions
+    for _ in range(transactions):
+        with session_scope(engine) as session:
+            append_events(session, (EventSpec("bench", "view", "patient", i, {"i": i})
+                                     for i in range(per)))  # fmt: skip
+
