@@ -27,7 +27,6 @@ from isoface_desk.errors import InputError, IsofaceError
 from isoface_desk.services.patients import SEXES, PatientData
 from isoface_desk.services.timeline import Patient
 from isoface_desk.ui.messages import MessageChannel
-from isoface_desk.ui.visit.signals import emit
 
 SavePatient = Callable[[PatientData], Patient]
 PREGNANCY_CHOICES = (("Not recorded", None), ("Yes", True), ("No", False))
@@ -209,5 +208,5 @@ class PatientDialog(QDialog):
         except IsofaceError as exc:
             self._messages.report(exc)
             return
-        emit(self.saved, patient)
+        self.saved.emit(patient)
         self.accept()

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from isoface_desk.ui.patients.model import PATIENT_ID_ROLE, PatientListModel
-from isoface_desk.ui.visit.signals import emit
 
 DEBOUNCE_MS = 250
 SEARCH_HINT = "Name, birth date (2004-05-10 or 10/05/2004) or clinic number"
@@ -36,7 +35,7 @@ class _SearchBox(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
-            emit(self.down_pressed)
+            self.down_pressed.emit()
             return
         super().keyPressEvent(event)
 
@@ -166,7 +165,7 @@ class PatientListPage(QWidget):
             self.search_now()
             return
         if self.model.rowCount() == 1:
-            emit(self.open_requested, self.model.patient_at(0).id)  # type: ignore[union-attr]
+            self.open_requested.emit(self.model.patient_at(0).id)  # type: ignore[union-attr]
         else:
             self._on_search_down_pressed()
 
@@ -180,16 +179,16 @@ class PatientListPage(QWidget):
     def _on_table_activated(self, index: QModelIndex) -> None:
         value = self.model.data(index, PATIENT_ID_ROLE)
         if value is not None:
-            emit(self.open_requested, int(value))
+            self.open_requested.emit(int(value))
 
     def _on_open_button_clicked(self) -> None:
         patient_id = self.current_patient_id()
         if patient_id is not None:
-            emit(self.open_requested, patient_id)
+            self.open_requested.emit(patient_id)
 
     def _on_add_shortcut(self) -> None:
         if self.can_add:
-            emit(self.add_requested)
+            self.add_requested.emit()
 
     def _on_model_total_changed(self, total: int) -> None:
         query = self.model.query_text()

@@ -29,7 +29,6 @@ from isoface_desk.errors import IsofaceError
 from isoface_desk.services.patients import PatientQuery, parse_query
 from isoface_desk.services.timeline import Patient
 from isoface_desk.ui.tasks import TaskRunner
-from isoface_desk.ui.visit.signals import emit
 
 log = logging.getLogger("isoface.ui.patients")
 
@@ -130,7 +129,7 @@ class PatientListModel(QAbstractTableModel):
             self._rows = list(result.rows)
             self._total = result.total if result.total is not None else len(result.rows)
             self.endResetModel()
-            emit(self.total_changed, self._total)
+            self.total_changed.emit(self._total)
         elif result.rows and result.offset == len(self._rows):
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(result.rows) - 1)
@@ -138,12 +137,12 @@ class PatientListModel(QAbstractTableModel):
             self.endInsertRows()
         if len(result.rows) < PAGE:  # the end came sooner than counted (rows were removed)
             self._total = min(self._total, len(self._rows))
-        emit(self.search_finished)
+        self.search_finished.emit()
 
     def _on_failed(self, error: object) -> None:
         self._fetching = False
         if isinstance(error, IsofaceError):
-            emit(self.search_failed, error)
+            self.search_failed.emit(error)
             return
         raise error if isinstance(error, BaseException) else RuntimeError(str(error))
 

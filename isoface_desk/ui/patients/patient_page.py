@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 
 from isoface_desk.services.timeline import Course, Draft, PatientTimeline
 from isoface_desk.ui.patients.model import age_on
-from isoface_desk.ui.visit.signals import emit
 from isoface_desk.ui.widgets.charts import CumulativeDoseChart, Phq9Chart
 
 VERDICT_COLORS = {"clear": "#1e6b35", "needs-review": "#8a5300", "blocked": "#b3261e"}
@@ -259,12 +258,12 @@ class PatientPage(QWidget):
             if draft is not None:
                 text = f"&Continue {words} visit ({draft.visit_date.isoformat()})"
                 button = _button(text, f"Continue the unsigned {words} visit")
-                button.clicked.connect(lambda _c=False, k=kind: emit(self.continue_requested, k))
+                button.clicked.connect(lambda _c=False, k=kind: self.continue_requested.emit(k))
                 self.continue_buttons[kind] = button
             else:
                 text = f"New {words} &visit" if len(kinds) == 1 else f"New {words} visit"
                 button = _button(text, f"New {words} visit")
-                button.clicked.connect(lambda _c=False, k=kind: emit(self.new_visit_requested, k))
+                button.clicked.connect(lambda _c=False, k=kind: self.new_visit_requested.emit(k))
                 self.new_visit_buttons[kind] = button
             self.visit_buttons.addWidget(button)
 
@@ -378,8 +377,8 @@ class PatientPage(QWidget):
     def _on_timeline_tree_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         record_id = item.data(0, Qt.ItemDataRole.UserRole)
         if isinstance(record_id, int):
-            emit(self.record_requested, record_id)
+            self.record_requested.emit(record_id)
 
     def _on_edit_shortcut(self) -> None:
         if self.edit_button.isVisible():
-            emit(self.edit_requested)
+            self.edit_requested.emit()

@@ -31,7 +31,6 @@ from isoface_desk.services.visit_start import VisitStart, VisitStartService
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.patients.patient_page import KIND_WORDS
 from isoface_desk.ui.visit import VisitChecklist
-from isoface_desk.ui.visit.signals import emit
 from isoface_desk.ui.visit.wiring import open_visit_checklist
 
 log = logging.getLogger("isoface.ui.visit_area")
@@ -85,7 +84,7 @@ class _NoVisitPage(QWidget):
 
     def _on_drafts_item_activated(self, item: QListWidgetItem) -> None:
         patient_id, kind = item.data(Qt.ItemDataRole.UserRole)
-        emit(self.draft_chosen, int(patient_id), str(kind))
+        self.draft_chosen.emit(int(patient_id), str(kind))
 
     def _on_continue_button_clicked(self) -> None:
         item = self.drafts.currentItem()
@@ -153,7 +152,7 @@ class VisitArea(QStackedWidget):
         self._discard_checklist()
         self.refresh_drafts()
         self.setCurrentWidget(self.empty)
-        emit(self.closed)
+        self.closed.emit()
 
     def refresh_drafts(self) -> None:
         entries: list[tuple[int, str, str]] = []
@@ -222,7 +221,7 @@ class VisitArea(QStackedWidget):
 
     def _on_checklist_signed(self, _outcome: object) -> None:
         if self.start_info is not None:
-            emit(self.visit_signed, self.start_info.patient.id)
+            self.visit_signed.emit(self.start_info.patient.id)
         self.close_button.setText("Close signed visit")
 
     def _on_empty_draft_chosen(self, patient_id: int, kind: str) -> None:

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from isoface_desk.domain.catalog import Catalog
 from isoface_desk.services.passwords import MIN_LENGTH, policy_problems
-from isoface_desk.ui.visit.signals import emit
 
 PROBLEM_STYLE = "QLabel { color: #b3261e; }"
 LETTER_FAMILIES = ("us-",)  # jurisdictions whose clinics print on US Letter by default
@@ -148,7 +147,7 @@ class AccountPage(QWizardPage):
         problems = self.problem_list()
         self.problems.setText("\n".join(problems))
         self.problems.setAccessibleDescription(" ".join(problems))
-        emit(self.completeChanged)
+        self.completeChanged.emit()
 
     def isComplete(self) -> bool:
         return not self.problem_list()
@@ -194,7 +193,7 @@ class CertificatePage(QWizardPage):
 
     def _on_import_toggled(self, checked: bool) -> None:
         self.import_box.setEnabled(checked)
-        emit(self.completeChanged)
+        self.completeChanged.emit()
 
     def _on_browse_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(

@@ -26,7 +26,6 @@ from isoface_desk.services.setup import (
 from isoface_desk.services.signing_keys import CertificateChoice
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.setup.pages import AccountPage, CertificatePage, ClinicPage, RulesPage
-from isoface_desk.ui.visit.signals import emit
 
 log = logging.getLogger("isoface.ui.setup")
 
@@ -119,5 +118,5 @@ class SetupWizard(QWizard):
             self.messages.report(exc)
             return False
         log.info("first-run setup completed")
-        emit(self.completed, self.first_user().username)
+        self.completed.emit(self.first_user().username)
         return True

@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from isoface_desk.ui.visit.signals import emit
-
 ERROR_STYLE = (
     "QLabel#signInMessage { color: #b3261e; background: #fdecea; border-radius: 4px;"
     " padding: 0.5em; }"
@@ -179,4 +177,4 @@ class SignInPanel(QWidget):
         if not self.password.text():
             self.show_message("Enter your password.")
             return
-        emit(self.submitted, username, self.password.text())
+        self.submitted.emit(username, self.password.text())

@@ -23,7 +23,6 @@ from isoface_desk.ui.idle import IdleWatcher
 from isoface_desk.ui.main_controller import ShellController
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.signin.panel import SignInPanel
-from isoface_desk.ui.visit.signals import emit
 
 log = logging.getLogger("isoface.ui.session")
 
@@ -123,7 +122,7 @@ class SessionController(QObject):
         self._cover(False)
         self._start_idle_watch()
         log.info("session opened for user %d", actor.user_id)
-        emit(self.signed_in, actor)
+        self.signed_in.emit(actor)
 
     def _start_idle_watch(self) -> None:
         minutes = None
@@ -150,7 +149,7 @@ class SessionController(QObject):
         self._cover(True)
         self.window.set_user_text(f"Locked: {self.actor.display_name}")
         log.info("session of user %d locked", self.actor.user_id)
-        emit(self.locked)
+        self.locked.emit()
 
     def unlock(self) -> None:
         assert self.actor is not None
@@ -166,7 +165,7 @@ class SessionController(QObject):
             focus.setFocus()
         self.idle.start()
         log.info("session of user %d resumed", self.actor.user_id)
-        emit(self.unlocked)
+        self.unlocked.emit()
 
     def sign_out(self) -> None:
         """Save the work, close the session, show the sign-in panel."""
@@ -179,7 +178,7 @@ class SessionController(QObject):
         self.actor = None
         self.is_locked = False
         self.show_sign_in(username)
-        emit(self.signed_out)
+        self.signed_out.emit()
 
     def save_work(self) -> bool:
         return self.shell.save_work()

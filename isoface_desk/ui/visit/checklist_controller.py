@@ -34,7 +34,6 @@ from isoface_desk.ui.visit.live_check import LiveResult, Note, live_check
 from isoface_desk.ui.visit.records_editor import RecordsEditor
 from isoface_desk.ui.visit.section_list import SectionState
 from isoface_desk.ui.visit.sign_dialog import SignDialog
-from isoface_desk.ui.visit.signals import emit
 from isoface_desk.ui.visit.signing import (
     DraftStore,
     SignCallback,
@@ -168,7 +167,7 @@ class ChecklistController(QObject):
         self.view.panel.show_result(result)
         self._show_sections([s.id for s in view.sections], result)
         self._update_sign_state()
-        emit(self.evaluated, result)
+        self.evaluated.emit(result)
         return result
 
     def _show_sections(self, section_ids: list[str], result: LiveResult) -> None:
@@ -354,7 +353,7 @@ class ChecklistController(QObject):
             return False
         self._save_failed = False
         self.view.draft_label.setText(f"Draft saved {datetime.now():%H:%M:%S}")
-        emit(self.draft_saved)
+        self.draft_saved.emit()
         return True
 
     def has_pending_save(self) -> bool:
@@ -434,7 +433,7 @@ class ChecklistController(QObject):
         self.view.panel.set_sign_state(False, "Signed. The record can no longer be changed.")
         self.view.draft_label.setText("Signed")
         log.info("visit signed (form %s)", self.form.id)
-        emit(self.signed, outcome)
+        self.signed.emit(outcome)
 
     def focus_widget_in_view(self) -> QWidget | None:
         focused = QApplication.focusWidget()

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from isoface_desk.domain.checklist import Question
-from isoface_desk.ui.visit.signals import emit
 from isoface_desk.ui.widgets.signature_pad import SignatureBox
 
 
@@ -76,7 +75,7 @@ class AnswerEditor(QWidget):
 
     def _emit(self) -> None:
         if not self._loading:
-            emit(self.changed)
+            self.changed.emit()
 
 
 def _row(parent: QWidget) -> QHBoxLayout:

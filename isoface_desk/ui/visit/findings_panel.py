@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from isoface_desk.domain.findings import Finding
 from isoface_desk.ui.visit.live_check import LiveResult, Note
-from isoface_desk.ui.visit.signals import emit
 from isoface_desk.ui.visit.style import (
     CLEAR,
     CLEAR_TINT,
@@ -99,19 +98,19 @@ class FindingCard(QFrame):
         self.setToolTip("Click or press Enter to go to the question behind this finding")
 
     def _on_justification_text_changed(self, text: str) -> None:
-        emit(self.justification_changed, self.finding.code, text)
+        self.justification_changed.emit(self.finding.code, text)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self.setFocus(Qt.FocusReason.MouseFocusReason)
-            emit(self.activated, self.finding)
+            self.activated.emit(self.finding)
             event.accept()
             return
         super().mousePressEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
-            emit(self.activated, self.finding)
+            self.activated.emit(self.finding)
             event.accept()
             return
         super().keyPressEvent(event)
@@ -306,13 +305,13 @@ class FindingsPanel(QWidget):
     def _on_notes_list_item_activated(self, item: QListWidgetItem) -> None:
         index = self.notes_list.row(item)
         if 0 <= index < len(self._notes):
-            emit(self.note_activated, self._notes[index])
+            self.note_activated.emit(self._notes[index])
 
     # ----- justifications and signing
 
     def _on_card_justification_changed(self, code: str, text: str) -> None:
         self._justifications[code] = text
-        emit(self.justification_changed)
+        self.justification_changed.emit()
 
     def justifications(self) -> dict[str, str]:
         """Every justification typed so far, by finding code (also of findings gone)."""

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
 from isoface_desk.domain.checklist import Question, VisitContext, visible_fields
 from isoface_desk.ui.visit.editors import AnswerEditor
 from isoface_desk.ui.visit.focus import chain, focusable_in
-from isoface_desk.ui.visit.signals import emit
 from isoface_desk.ui.visit.style import muted, scaled_font, wrapped
 
 SubFactory = Callable[[Question, str], AnswerEditor]
@@ -124,7 +123,7 @@ class RecordsEditor(AnswerEditor):
 
     def _fix_tab_order(self) -> None:
         chain(self.tab_widgets())
-        emit(self.structure_changed)
+        self.structure_changed.emit()
 
     def _update_visibility(self, row: _Row) -> None:
         values = self._row_values(row)

@@ -16,7 +16,6 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QFrame, QListWidget, QListWidgetItem, QWidget
 
 from isoface_desk.domain.checklist import Section
-from isoface_desk.ui.visit.signals import emit
 from isoface_desk.ui.visit.style import BLOCK, CLEAR, WARN
 
 STATUS_WORDS = {
@@ -120,7 +119,7 @@ class SectionList(QListWidget):
 
     def _on_current_row_changed(self, row: int) -> None:
         if 0 <= row < len(self._ids):
-            emit(self.section_chosen, self._ids[row])
+            self.section_chosen.emit(self._ids[row])
 
     def _on_item_activated(self, item: QListWidgetItem) -> None:
-        emit(self.section_entered, str(item.data(Qt.ItemDataRole.UserRole)))
+        self.section_entered.emit(str(item.data(Qt.ItemDataRole.UserRole)))

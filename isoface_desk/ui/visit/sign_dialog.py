@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from isoface_desk.ui.visit.signals import emit
 from isoface_desk.ui.visit.style import wrapped
 
 
@@ -83,7 +82,7 @@ class SignDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         if self._ready():
-            emit(self.submitted, self.password.text())
+            self.submitted.emit(self.password.text())
 
     def entered_names(self) -> dict[str, str]:
         return {signer: edit.text().strip() for signer, edit in self.names.items()}
