@@ -1,6 +1,7 @@
 """Builds the Patients and Visit pages of a session from the services (used by
 ui/main_controller's AREA_FACTORIES) and connects them: "New visit" on a patient page
-opens the Visit area; a signed visit refreshes the patient page."""
+opens the Visit area; a signed visit refreshes the patient page and opens the stored,
+digitally signed PDF of its record in the in-app preview (Print, Save as PDF)."""
 
 from __future__ import annotations
 
@@ -58,10 +59,11 @@ def visit_page(
                 return found.full_name
         return ""
 
-    def after_signing(patient_id: int) -> None:
+    def after_signing(patient_id: int, record_id: int) -> None:
         patients = shell.page("patients")
         if isinstance(patients, PatientsArea) and patients.current_patient_id == patient_id:
             patients.reload_patient()
+        area.preview = open_record_preview(area, services, actor, record_id, channel=messages)
 
     area = VisitArea(actor, starts, services.drafts, services.records, messages,
                      patient_name=patient_name)  # fmt: skip

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from isoface_desk.services.context import Actor
 from isoface_desk.services.drafts import DraftService
-from isoface_desk.services.records import RecordService
+from isoface_desk.services.records import RecordService, SignedVisit
 from isoface_desk.services.visit_start import VisitStart, VisitStartService
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.patients.patient_page import KIND_WORDS
@@ -93,9 +93,12 @@ class _NoVisitPage(QWidget):
 
 
 class VisitArea(QStackedWidget):
-    """`visit_signed(patient_id)` after a visit was signed; `closed` when one is closed."""
+    """`visit_signed(patient_id, record_id)` after a visit was signed into record
+    `record_id` (what RecordService.sign_visit returned); `closed` when one is closed.
+    `preview` holds the signed record's preview once the shell opened it (ui/patients/
+    factory opens it on `visit_signed`)."""
 
-    visit_signed = Signal(int)
+    visit_signed = Signal(int, int)
     closed = Signal()
 
     def __init__(
@@ -117,6 +120,7 @@ class VisitArea(QStackedWidget):
         self.autosave_ms = autosave_ms
         self._patient_name = patient_name
         self.checklist: VisitChecklist | None = None
+        self.preview: QWidget | None = None
         self.start_info: VisitStart | None = None
         self.empty = _NoVisitPage()
         self.empty.draft_chosen.connect(self._on_empty_draft_chosen)
@@ -219,10 +223,12 @@ class VisitArea(QStackedWidget):
 
     # ----- slots
 
-    def _on_checklist_signed(self, _outcome: object) -> None:
-        if self.start_info is not None:
-            self.visit_signed.emit(self.start_info.patient.id)
+    def _on_checklist_signed(self, outcome: object) -> None:
         self.close_button.setText("Close signed visit")
+        record_id = outcome.record_id if isinstance(outcome, SignedVisit) else None
+        if self.start_info is not None and record_id is not None:
+            log.info("visit signed into record %d", record_id)
+            self.visit_signed.emit(self.start_info.patient.id, record_id)
 
     def _on_empty_draft_chosen(self, patient_id: int, kind: str) -> None:
         self.start(patient_id, kind)
