@@ -7,8 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from isoface_desk.errors import IsofaceError
+from isoface_desk.services.backup import BackupService
 from isoface_desk.services.bundle import Services, open_services
 from isoface_desk.services.context import Clock, utc_now
+from isoface_desk.ui.admin.daily_backup import DailyBackup
+from isoface_desk.ui.admin.passphrase import unlock_database
 from isoface_desk.ui.db_location import describe_database
 from isoface_desk.ui.idle import IdleWatcher
 from isoface_desk.ui.main_controller import ShellController
@@ -50,6 +53,7 @@ def build_app(
     channel.set_parent_widget(window)
     services = None
     try:
+        unlock_database(db_url, window)  # an encrypted database's passphrase (issue 7)
         services = open_services(db_url, now=now)
     except IsofaceError as exc:
         channel.report(exc)
@@ -57,6 +61,8 @@ def build_app(
                             runner=runner)  # fmt: skip
     if services is None:
         return AppParts(window, shell, None, None, None)
+    if runner is not None:  # the administrator's daily backup, while the app runs
+        DailyBackup(BackupService(services.engine, now=now), runner, window).start()
     session = SessionController(shell, services.auth, channel, idle=idle)
     first_run = FirstRun(session, services.setup, channel)
     first_run.start()

@@ -67,11 +67,25 @@ def _lab_orders_page(ctx: AreaContext) -> QWidget:
     return orders_page(ctx.actor, ctx.services, ctx.messages, ctx.runner)
 
 
+def _audit_page(ctx: AreaContext) -> QWidget:
+    from isoface_desk.ui.audit.factory import audit_page
+
+    return audit_page(ctx.actor, ctx.services, ctx.messages, ctx.runner)
+
+
+def _admin_page(ctx: AreaContext) -> QWidget:
+    from isoface_desk.ui.admin.factory import admin_page
+
+    return admin_page(ctx.actor, ctx.services, ctx.messages, ctx.runner)
+
+
 #: Area key -> the factory of its page. Areas without one keep their placeholder.
 AREA_FACTORIES: dict[str, AreaFactory] = {
     "patients": _patients_page,
     "visit": _visit_page,
     "lab_orders": _lab_orders_page,
+    "audit": _audit_page,
+    "administration": _admin_page,
 }
 
 

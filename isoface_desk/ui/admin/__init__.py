@@ -1,0 +1,1 @@
+"""The Administration area: users and roles, clinic settings, backups (issue 7)."""

@@ -1,0 +1,217 @@
+"""A lazy table model over the auditor's record search: one page of 100 at a time, by keyset.
+
+A new search (`set_filter`) asks the service for the first page (an audited "search") and,
+separately, for the number of matches (capped at 100,000: "100,000 or more"). The view's
+`fetchMore` asks for the page after the last row loaded, so a million records cost what
+the rows on screen cost. With a `TaskRunner` the queries run off the UI thread and the
+answers of a search overtaken by a newer one are dropped; without one (tests,
+screenshots) they run at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+
+from isoface_desk.errors import IsofaceError
+from isoface_desk.services.audit_review import (
+    COUNT_CAP,
+    RecordCursor,
+    RecordFilter,
+    RecordListItem,
+    RecordPage,
+)
+from isoface_desk.ui.tasks import TaskRunner
+
+log = logging.getLogger("isoface.ui.audit")
+
+Index = QModelIndex | QPersistentModelIndex
+FetchPage = Callable[[RecordFilter, RecordCursor | None], RecordPage]
+Count = Callable[[RecordFilter], int]
+
+COLUMNS = ("Record", "Visit date", "Kind", "Patient", "Clinic number", "Prescriber",
+           "Profile", "Verdict", "Justified")  # fmt: skip
+RECORD_ID_ROLE = Qt.ItemDataRole.UserRole
+REVIEW_COLOUR = QColor("#9a5b00")
+
+
+@dataclass(frozen=True)
+class _Result:
+    generation: int
+    first: bool
+    page: RecordPage
+
+
+class RecordListModel(QAbstractTableModel):
+    """Loaded rows of the current search; `total` is the (capped) number of matches."""
+
+    total_changed = Signal(int)
+    search_finished = Signal()
+    search_failed = Signal(object)  # the IsofaceError
+
+    def __init__(
+        self,
+        fetch_page: FetchPage,
+        count: Count,
+        *,
+        runner: TaskRunner | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._fetch_page = fetch_page
+        self._count = count
+        self._runner = runner
+        self._rows: list[RecordListItem] = []
+        self._next: RecordCursor | None = None
+        self._filter = RecordFilter()
+        self._total = 0
+        self._generation = 0
+        self._fetching = False
+
+    # ----- searching
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    @property
+    def capped(self) -> bool:
+        return self._total >= COUNT_CAP
+
+    @property
+    def current_filter(self) -> RecordFilter:
+        return self._filter
+
+    def set_filter(self, flt: RecordFilter) -> None:
+        """Search again from the first page."""
+        self._generation += 1
+        self._filter = flt
+        generation = self._generation
+        self._fetching = True
+        self._run(lambda: _Result(generation, True, self._fetch_page(flt, None)), self._on_page)
+        self._run(lambda: (generation, self._count(flt)), self._on_count)
+
+    def refresh(self) -> None:
+        self.set_filter(self._filter)
+
+    def is_busy(self) -> bool:
+        return self._fetching
+
+    def _run(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        if self._runner is None:
+            try:
+                value = work()
+            except IsofaceError as exc:
+                self._on_failed(exc)
+                return
+            done(value)
+            return
+        self._runner.start(lambda _ctx: work(), name="record search", on_finished=done,
+                           on_failed=self._on_failed)  # fmt: skip
+
+    def _on_page(self, result: _Result) -> None:
+        if result.generation != self._generation:
+            return  # overtaken by a newer search
+        self._fetching = False
+        items = list(result.page.items)
+        if result.first:
+            self.beginResetModel()
+            self._rows = items
+            self.endResetModel()
+        elif items:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
+            self._rows.extend(items)
+            self.endInsertRows()
+        self._next = result.page.next_cursor
+        self.search_finished.emit()
+
+    def _on_count(self, result: tuple[int, int]) -> None:
+        generation, total = result
+        if generation == self._generation:
+            self._total = total
+            self.total_changed.emit(total)
+
+    def _on_failed(self, error: object) -> None:
+        self._fetching = False
+        if isinstance(error, IsofaceError):
+            self.search_failed.emit(error)
+            return
+        raise error if isinstance(error, BaseException) else RuntimeError(str(error))
+
+    # ----- lazy loading
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._fetching and self._next is not None
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        generation, flt, after = self._generation, self._filter, self._next
+        self._fetching = True
+        self._run(lambda: _Result(generation, False, self._fetch_page(flt, after)),
+                  self._on_page)  # fmt: skip
+
+    # ----- the table
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return cell_text(item, index.column())
+        if role == RECORD_ID_ROLE:
+            return item.id
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 7:
+            return REVIEW_COLOUR if item.verdict == "needs-review" else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and item.corrects_record_id is not None:
+            return f"Corrects record {item.corrects_record_id}"
+        return None
+
+    def item_at(self, row: int) -> RecordListItem | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, record_id: int) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r.id == record_id), None)
+
+
+def cell_text(item: RecordListItem, column: int) -> str:
+    values = (
+        str(item.id),
+        item.visit_date.isoformat(),
+        item.visit_kind,
+        item.patient_name,
+        item.clinic_number,
+        item.prescriber_name,
+        item.profile_id,
+        item.verdict,
+        "yes" if item.has_justified_warnings else "",
+    )
+    return values[column]
