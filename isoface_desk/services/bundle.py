@@ -17,6 +17,7 @@ from isoface_desk.services.context import Clock, utc_now
 from isoface_desk.services.courses import CourseService
 from isoface_desk.services.database import open_database
 from isoface_desk.services.drafts import DraftService
+from isoface_desk.services.my_signature import MySignatureService
 from isoface_desk.services.orders import OrderService
 from isoface_desk.services.patients import PatientService
 from isoface_desk.services.records import RecordService
@@ -36,6 +37,7 @@ class Services:
     records: RecordService
     orders: OrderService
     drafts: DraftService
+    my_signature: MySignatureService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -55,6 +57,7 @@ def build_services(
         records=RecordService(engine, now=now, catalog=catalog),
         orders=OrderService(engine, now=now),
         drafts=DraftService(engine, now=now),
+        my_signature=MySignatureService(engine, now=now),
     )
 
 

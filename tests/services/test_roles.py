@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from isoface_desk.documents.demo import demo_signature_png
 from isoface_desk.errors import AccessDenied
 from isoface_desk.services.context import Actor
 from isoface_desk.services.courses import CourseStart
@@ -266,6 +267,14 @@ CASES: dict[str, tuple[Permission, Callable[[World, Base], Call]]] = {
     "users.set_active": (P.USER_MANAGE, c_user("disable")),
     "users.reset_password": (P.USER_MANAGE, c_user("reset")),
     "users.update_details": (P.USER_MANAGE, c_user("details")),
+    "my_signature.own_signature": (
+        P.RECORD_SIGN,
+        simple(lambda w, b, a: w.services.my_signature.own_signature(a)),
+    ),
+    "my_signature.set_own_signature": (
+        P.RECORD_SIGN,
+        simple(lambda w, b, a: w.services.my_signature.set_own_signature(a, demo_signature_png(4))),
+    ),
     "auth.set_idle_lock_minutes": (
         P.SETTINGS_MANAGE,
         simple(lambda w, b, a: w.services.auth.set_idle_lock_minutes(a, 12)),

@@ -22,6 +22,7 @@ from isoface_desk.services.context import Actor
 from isoface_desk.ui.idle import IdleWatcher
 from isoface_desk.ui.main_controller import ShellController
 from isoface_desk.ui.messages import MessageChannel
+from isoface_desk.ui.my_signature import MySignatureMenu
 from isoface_desk.ui.signin.panel import SignInPanel
 
 log = logging.getLogger("isoface.ui.session")
@@ -93,6 +94,7 @@ class SessionController(QObject):
                 menu.insertAction(self.window.quit_action, action)
         if menu is not None:
             menu.insertSeparator(self.window.quit_action)
+        self.my_signature = MySignatureMenu(self.window, menu, self.lock_action, self.messages)
 
     # ----- states
 
@@ -110,6 +112,7 @@ class SessionController(QObject):
             action.setEnabled(not covered and key in shown)
         self.window.go_menu.menuAction().setVisible(not covered and bool(shown))
         self.lock_action.setEnabled(signed_in and not covered)
+        self.my_signature.action.setEnabled(signed_in and not covered)
         self.sign_out_action.setEnabled(signed_in)
         if covered:
             self.panel.focus_first_empty()
@@ -119,6 +122,8 @@ class SessionController(QObject):
         self.actor = actor
         self.is_locked = False
         self.shell.start_session(actor)
+        services = self.shell.services
+        self.my_signature.set_actor(actor, services.my_signature if services else None)
         self._cover(False)
         self._start_idle_watch()
         log.info("session opened for user %d", actor.user_id)
@@ -175,6 +180,7 @@ class SessionController(QObject):
         self.idle.stop()
         self._close_hidden_dialogs()
         self.shell.end_session()
+        self.my_signature.set_actor(None, None)
         self.actor = None
         self.is_locked = False
         self.show_sign_in(username)
