@@ -11,21 +11,27 @@ audit event (not one per record), and nothing is computed in the UI.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from isoface_desk.domain.catalog import Catalog, default_catalog, resolve_profile
 from isoface_desk.domain.dose import cumulative_mg_per_kg, round2
 from isoface_desk.domain.phq9 import ITEMS, MAX_ANSWER
+from isoface_desk.domain.profiles import LabParams
+from isoface_desk.errors import NotFound
 from isoface_desk.services.context import Actor, ServiceBase
 from isoface_desk.services.permissions import Permission
+from isoface_desk.services.timeline_labs import LabValue, latest_labs
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.handles import Session
+from isoface_desk.storage.repositories import clinic as clinic_repo
 from isoface_desk.storage.repositories import courses as courses_repo
 from isoface_desk.storage.repositories import drafts as drafts_repo
 from isoface_desk.storage.repositories import lab_orders as orders_repo
 from isoface_desk.storage.repositories import patients as patients_repo
 from isoface_desk.storage.repositories import records as records_repo
+from isoface_desk.storage.repositories.clinic import Clinic
 from isoface_desk.storage.repositories.courses import Course
 from isoface_desk.storage.repositories.drafts import Draft
 from isoface_desk.storage.repositories.lab_orders import LabOrder
@@ -44,29 +50,6 @@ __all__ = [
 
 Point = tuple[dt.date, float]
 DUE_STATUSES = ("planned", "printed", "collected")
-PREGNANCY_TEST = "HCG"  # a pregnancy test in a signed visit counts as the latest hCG
-
-
-@dataclass(frozen=True)
-class LabValue:
-    """The latest value of one test: a number with unit (and ULN), or a result word."""
-
-    test: str
-    date: dt.date
-    value: float | None
-    unit: str = ""
-    uln: float | None = None
-    result: str = ""
-
-    @property
-    def above_uln(self) -> bool:
-        return self.value is not None and self.uln is not None and self.value > self.uln
-
-    def text(self) -> str:
-        if self.value is None:
-            return self.result or "—"
-        shown = f"{self.value:g} {self.unit}".strip()
-        return f"{shown} (ULN {self.uln:g})" if self.uln is not None else shown
 
 
 @dataclass(frozen=True)
@@ -103,6 +86,10 @@ class PatientTimeline:
 
 
 class TimelineService(ServiceBase):
+    def __init__(self, *args: Any, catalog: Catalog | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._catalog = catalog
+
     def for_patient(self, actor: Actor, patient_id: int) -> PatientTimeline:
         """Everything the patient page shows, in one unit of work with one "view" event."""
         with self._unit(actor, Permission.PATIENT_READ) as session:
@@ -115,6 +102,7 @@ class TimelineService(ServiceBase):
             records, contents = _records(session, actor, patient_id)
             orders = orders_repo.orders_for_patient(session, patient_id)
             drafts = _own_drafts(session, actor, patient_id)
+            clinic = clinic_repo.get_clinic(session)
             append_event(
                 session, actor.username, "view", "patient", patient_id, {"page": "timeline"}
             )
@@ -128,11 +116,25 @@ class TimelineService(ServiceBase):
             dose=tuple(dose),
             dose_projection=projection,
             dose_target=_target(current),
-            labs=tuple(latest_labs(orders, contents)),
+            labs=tuple(latest_labs(orders, contents, self._lab_params(clinic))),
             due=tuple(due_orders(orders)),
             drafts=tuple(drafts),
             today=self.today(),
         )
+
+
+    def _lab_params(self, clinic: Clinic | None) -> Callable[[dt.date], LabParams]:
+        """The laboratory thresholds of the clinic's profile in force on a date."""
+        if clinic is None:
+            raise NotFound("The clinic has not been set up yet.")
+        catalog = self.catalog
+        return lambda day: resolve_profile(catalog, clinic.jurisdiction_profile, day).labs
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = default_catalog()
+        return self._catalog
 
 
 def _records(
@@ -212,49 +214,6 @@ def dose_points(
         return points, None
     after = round2(cumulative_mg_per_kg(before, mg, int(days), weight))
     return points, (day + dt.timedelta(days=int(days)), after)
-
-
-def _lab_date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-def _lab_value(test: str, entry: Mapping[str, Any], fallback: dt.date | None) -> LabValue | None:
-    day = _lab_date(entry.get("date")) or fallback
-    if day is None:
-        return None
-    return LabValue(
-        test=test,
-        date=day,
-        value=_number(entry.get("value")),
-        unit=str(entry.get("unit") or ""),
-        uln=_number(entry.get("uln")),
-        result=str(entry.get("result") or ""),
-    )
-
-
-def latest_labs(
-    orders: Iterable[LabOrder], records: Iterable[StoredRecord]
-) -> list[LabValue]:
-    """The latest value of each test, from resulted orders and from signed visits."""
-    found: list[LabValue] = []
-    for order in orders:
-        fallback = order.resulted_at.date() if order.resulted_at else None
-        for test, entry in order.results.items():
-            if isinstance(entry, Mapping) and (v := _lab_value(str(test), entry, fallback)):
-                found.append(v)
-    for record in records:
-        entries = [(str(e.get("test")), e) for e in record.answers.get("labs") or ()
-                   if isinstance(e, Mapping)]  # fmt: skip
-        entries += [(PREGNANCY_TEST, e) for e in record.answers.get("pregnancy_tests") or ()
-                    if isinstance(e, Mapping)]  # fmt: skip
-        found.extend(v for test, e in entries if (v := _lab_value(test, e, None)))
-    latest: dict[str, LabValue] = {}
-    for value in sorted(found, key=lambda v: v.date):
-        latest[value.test] = value
-    return sorted(latest.values(), key=lambda v: v.test)
 
 
 def due_orders(orders: Iterable[LabOrder]) -> list[DuePoint]:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from isoface_desk.services.timeline import Course, Draft, PatientTimeline
+from isoface_desk.ui.orders.due_model import LEVEL_COLORS
 from isoface_desk.ui.patients.model import age_on
 from isoface_desk.ui.widgets.charts import CumulativeDoseChart, Phq9Chart
 
@@ -41,6 +42,9 @@ KIND_WORDS = {"initiation": "Initiation", "follow-up": "Follow-up",
 STATUS_WORDS = {"planned": "Planned", "active": "Active", "completed": "Completed",
                 "stopped": "Stopped early"}  # fmt: skip
 OVERDUE = "#b3261e"
+#: How an abnormal lab result is named on the page (its tint is the due list's).
+LEVEL_WORDS = {"high": "above the laboratory's range", "warn": "warning",
+               "block": "blocks prescribing"}  # fmt: skip
 MAX_DUE_ROWS = 6
 
 
@@ -343,12 +347,16 @@ class PatientPage(QWidget):
             row = table.rowCount()
             table.insertRow(row)
             name = "HCG (pregnancy test)" if value.test == "HCG" else value.test
-            result = value.text() + ("  — above ULN" if value.above_uln else "")
+            result = value.text() + (f"  — {LEVEL_WORDS[value.level]}" if value.abnormal else "")
             cells = [name, result, value.date.isoformat()]
+            colors = LEVEL_COLORS.get(value.level)  # as the nurses' due list tints them
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if value.above_uln and column == 1:
-                    item.setForeground(QBrush(QColor(OVERDUE)))
+                if colors is not None:
+                    item.setForeground(QBrush(colors[0]))
+                    item.setBackground(QBrush(colors[1]))
+                if value.message:
+                    item.setToolTip(value.message)
                 table.setItem(row, column, item)
         if not t.labs:
             self._empty_row(table, "No lab results yet")
