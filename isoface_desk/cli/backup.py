@@ -15,6 +15,7 @@ ISOFACE_DB_PASSPHRASE; its backups stay encrypted with the same passphrase.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,12 @@ def register(subparsers: Any) -> None:
         "administrator (--user); recorded in the audit trail. PostgreSQL: use pg_dump.",
     )
     backup.add_argument("--out", type=Path, required=True, metavar="FILE")
+    backup.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="write an encrypted (SQLCipher) copy of a plain database, with the passphrase "
+        "in $ISOFACE_DB_PASSPHRASE; then open it as sqlite+pysqlcipher:///FILE",
+    )
     add_login_arguments(backup)
     backup.set_defaults(func=run_backup)
     restore = subparsers.add_parser(
@@ -51,9 +58,17 @@ def run_backup(args: argparse.Namespace) -> int:
     if not is_sqlite_file(args.db_url):
         print(f"isoface-desk: {BACKUP_PG_HINT}", file=sys.stderr)
         return 2
+    passphrase = os.environ.get("ISOFACE_DB_PASSPHRASE", "") if args.encrypt else ""
+    if args.encrypt and not passphrase:
+        print("isoface-desk: --encrypt takes the new passphrase from ISOFACE_DB_PASSPHRASE.",
+              file=sys.stderr)  # fmt: skip
+        return 2
     with signed_in(args) as (services, actor):
         backups = BackupService(services.engine, args.db_url, now=services.records.now)
-        result = backups.backup_now(actor, args.out)
+        if args.encrypt:
+            result = backups.encrypted_copy(actor, args.out, passphrase)
+        else:
+            result = backups.backup_now(actor, args.out)
     kind = "encrypted " if result.encrypted else ""
     print(f"{kind}backup written to {result.path} ({result.size:,} bytes, "
           f"{result.seconds:.1f} s)")  # fmt: skip

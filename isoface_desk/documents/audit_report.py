@@ -116,7 +116,7 @@ def build_audit_summary_pdf(summary: AuditSummary) -> bytes:
         subject_line=f"{summary.records:,} signed records",
         footer=esc(
             f"Isoface Desk audit summary · made by {summary.generated_by} on "
-            f"{fmt_datetime(summary.generated_at)} · {summary.chain_head}"
+            f"{fmt_datetime(summary.generated_at)} · audit chain head: {summary.chain_head}"
         ),
         pdf_title=f"Audit summary, {summary.period}",
         pdf_author=summary.clinic_name,
@@ -156,7 +156,7 @@ def _selection(s: AuditSummary) -> list[tuple[str, str]]:
 def _section(title: str, intro: str, rows: Sequence[object], empty: str) -> list[Flowable]:
     out: list[Flowable] = [heading(title), note(intro)]
     if not rows:
-        out.append(para(empty, styles().muted))
+        out.append(para(empty, styles().body))
     return out
 
 

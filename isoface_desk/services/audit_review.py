@@ -172,7 +172,8 @@ class AuditReviewService(ServiceBase):
             return self._page(session, flt, after, limit)
 
     def count(self, actor: Actor, flt: RecordFilter, *, cap: int = COUNT_CAP) -> int:
-        """How many records match (at most `cap`: the list shows "100,000 or more")."""
+        """How many records match, counting no further than `cap` (the list then says
+        "or more"), so that a count can never hold the database for long."""
         check_filter(flt)
         with self._read(actor, Permission.AUDIT_READ) as session:
             return queries.count_records_capped(session, flt, cap)

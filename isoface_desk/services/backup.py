@@ -31,7 +31,12 @@ from isoface_desk.storage.db import read_scope, session_scope, sqlite_path
 from isoface_desk.storage.handles import Engine
 from isoface_desk.storage.integrity import VerifyReport
 from isoface_desk.storage.repositories import clinic as clinic_repo
-from isoface_desk.storage.sqlcipher import is_encrypted_url, url_of
+from isoface_desk.storage.sqlcipher import (
+    check_passphrase,
+    encrypt_copy,
+    is_encrypted_url,
+    url_of,
+)
 
 __all__ = [
     "BACKUP_PG_HINT",
@@ -96,6 +101,28 @@ class BackupService(ServiceBase):
         with self._unit(actor, Permission.SETTINGS_MANAGE) as session:
             append_event(session, actor.username, "backup", "database", "", _details(result))
         log.info("backup written (%d bytes, %.1f s)", result.size, result.seconds)
+        return result
+
+    def encrypted_copy(self, actor: Actor, out: Path, passphrase: str) -> BackupResult:
+        """An encrypted (SQLCipher) copy of this plain database at `out`, which must not
+        exist: how a clinic starts encrypting (then opens `sqlite+pysqlcipher:///out`)."""
+        target = Path(out).expanduser()
+        if self.encrypted:
+            raise InputError("This database is encrypted already: use an ordinary backup.")
+        if target.exists():
+            raise InputError(f"{target} exists already: the encrypted copy is a new file.")
+        check_passphrase(passphrase)
+        with self._read(actor, Permission.SETTINGS_MANAGE):
+            pass
+        plain = target.with_name(f".{target.name}.plain")
+        try:
+            start = backup_sqlite(self.db_url, plain)
+            encrypt_copy(plain, target, passphrase)
+        finally:
+            plain.unlink(missing_ok=True)
+        result = BackupResult(target, target.stat().st_size, start.seconds, True)
+        with self._unit(actor, Permission.SETTINGS_MANAGE) as session:
+            append_event(session, actor.username, "backup", "database", "", _details(result))
         return result
 
     # ------------------------------------------------------------- daily

@@ -110,6 +110,12 @@ def patient_page_shot() -> QWidget:
     return shot()
 
 
+def auditor_shot() -> QWidget:
+    from isoface_desk.ui.audit.demo_shots import auditor_shot as shot
+
+    return shot()
+
+
 SHOTS: dict[str, Callable[[], QWidget]] = {
     "main-window": main_window_shot,
     "charts": charts_shot,
@@ -117,6 +123,7 @@ SHOTS: dict[str, Callable[[], QWidget]] = {
     "visit-findings": visit_findings_shot,
     "patients": patients_shot,
     "patient-page": patient_page_shot,
+    "auditor": auditor_shot,
 }
 
 

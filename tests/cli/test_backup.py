@@ -24,8 +24,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: A second process appending audit events, one unit of work each, until told to stop:
 #: it prints "writing" after its first commit, then its total when the stop file appears.
+#: It pauses 2 ms between commits (a busy clinic, not a tight loop that would starve the
+#: backup command's own sign-in of the write lock past its busy timeout).
 WRITER = """
 import sys
+import time
 from pathlib import Path
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.db import make_engine, session_scope
@@ -37,6 +40,7 @@ while not stop.exists() or count < 50:
     count += 1
     if count == 1:
         print("writing", flush=True)
+    time.sleep(0.002)
 print(count, flush=True)
 """
 
@@ -177,3 +181,22 @@ def test_the_restored_database_opens_and_matches(
         engine.dispose()
     assert report.ok and report.records == len(world.records)
     assert newest.action == "login"  # the backup event came after the copy was taken
+
+
+def test_an_encrypted_copy_starts_encryption_at_rest(
+    world: PdfWorld, as_user: None, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    pytest.importorskip("sqlcipher3", reason="sqlcipher3 is not installed (extra 'encryption')")
+    out = tmp_path / "encrypted.sqlite3"
+    args = ["--db", world.db_url, "backup", "--out", str(out), "--encrypt", "--user", "admin"]
+    assert main(args) == 2 and "ISOFACE_DB_PASSPHRASE" in capsys.readouterr().err
+    monkeypatch.setenv("ISOFACE_DB_PASSPHRASE", "the clinic's long passphrase")
+    assert main(args) == 0
+    assert capsys.readouterr().out.startswith(f"encrypted backup written to {out}")
+    with sqlite3.connect(out) as conn, pytest.raises(sqlite3.DatabaseError, match="not a database"):
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    assert main(args) == 1 and "exists already" in capsys.readouterr().err
+    target = tmp_path / "clinic" / "isoface.sqlite3"
+    assert main(["--db", f"sqlite+pysqlcipher:///{target}", "restore", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith("events verified")

@@ -26,7 +26,8 @@ from isoface_desk.services.audit_review import PersonName
 
 KINDS = ("initiation", "follow-up", "end-of-course")
 VERDICTS = (("clear", "Clear"), ("needs-review", "Needs review (justified warnings)"))
-JUSTIFIED = (("Any", None), ("With justified warnings", True), ("Without", False))
+JUSTIFIED = (("With or without warnings", None), ("With justified warnings", True),
+             ("Without warnings", False))
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,12 @@ Index = QModelIndex | QPersistentModelIndex
 FetchPage = Callable[[RecordFilter, RecordCursor | None], RecordPage]
 Count = Callable[[RecordFilter], int]
 
-COLUMNS = ("Record", "Visit date", "Kind", "Patient", "Clinic number", "Prescriber",
-           "Profile", "Verdict", "Justified")  # fmt: skip
+#: A verdict of "needs-review" means warnings, each justified (signing refuses any other),
+#: so one column says both; the filters still offer "with justified warnings". The profile
+#: (one per clinic, as a rule) is in the filters, the opened record and the CSV.
+COLUMNS = ("Record", "Visit date", "Kind", "Patient", "Prescriber", "Verdict")
+KIND_TEXT = {"initiation": "Initiation", "follow-up": "Follow-up", "end-of-course": "End"}
+VERDICT_TEXT = {"clear": "Clear", "needs-review": "Justified ⚠"}
 RECORD_ID_ROLE = Qt.ItemDataRole.UserRole
 REVIEW_COLOUR = QColor("#9a5b00")
 
@@ -187,12 +191,12 @@ class RecordListModel(QAbstractTableModel):
             return cell_text(item, index.column())
         if role == RECORD_ID_ROLE:
             return item.id
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 7:
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 5:
             return REVIEW_COLOUR if item.verdict == "needs-review" else None
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and item.corrects_record_id is not None:
-            return f"Corrects record {item.corrects_record_id}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(item, index.column())
         return None
 
     def item_at(self, row: int) -> RecordListItem | None:
@@ -204,14 +208,23 @@ class RecordListModel(QAbstractTableModel):
 
 def cell_text(item: RecordListItem, column: int) -> str:
     values = (
-        str(item.id),
+        str(item.id) + (" ↻" if item.corrects_record_id is not None else ""),
         item.visit_date.isoformat(),
-        item.visit_kind,
-        item.patient_name,
-        item.clinic_number,
+        KIND_TEXT.get(item.visit_kind, item.visit_kind),
+        f"{item.clinic_number} · {item.patient_name}",  # the number first: it reads LTR
         item.prescriber_name,
-        item.profile_id,
-        item.verdict,
-        "yes" if item.has_justified_warnings else "",
+        VERDICT_TEXT.get(item.verdict, item.verdict),
     )
     return values[column]
+
+
+def tooltip(item: RecordListItem, column: int) -> str | None:
+    if column == 0 and item.corrects_record_id is not None:
+        return f"Corrects record {item.corrects_record_id}"
+    if column == 5 and item.verdict == "needs-review":
+        return f"{item.profile_id}: signed with warnings, each justified by the prescriber"
+    if column == 5:
+        return f"{item.profile_id}: no warnings"
+    if column == 3:
+        return f"{item.patient_name}, clinic number {item.clinic_number}"
+    return None

@@ -44,6 +44,8 @@ def _value_label(name: str) -> QLabel:
     label.setAccessibleName(name)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    # Left whatever script the text starts with (a Hebrew or Arabic name must not flip it).
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute)
     return label
 
 
@@ -57,8 +59,8 @@ def check_text(ok: bool, value: str | None, what: str) -> str:
 
 def trail_details(entry: TrailEntry) -> str:
     """The event's details worth reading in the trail (no patient names are stored)."""
-    keep = {k: v for k, v in entry.details.items() if k not in ("patient_id", "pdf_hash",
-                                                                 "content_hash")}  # fmt: skip
+    hidden = ("patient_id", "pdf_hash", "content_hash")
+    keep = {k: v for k, v in entry.details.items() if k not in hidden and v is not None}
     return ", ".join(f"{k}: {v}" for k, v in sorted(keep.items()))
 
 
@@ -114,6 +116,7 @@ class RecordPanel(QWidget):
         self.trail.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.trail.verticalHeader().hide()
         self.trail.setAlternatingRowColors(True)
+        self.trail.setMinimumHeight(int(6.5 * em))
         self.trail.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         for column, width in enumerate((10, 9, 6)):
             self.trail.setColumnWidth(column, width * em)
@@ -144,7 +147,7 @@ class RecordPanel(QWidget):
         item = opened.item
         self.title.setText(f"Record {item.id} · {item.visit_kind} visit of {item.visit_date}")
         f = self.fields
-        f["Patient"].setText(f"{item.patient_name} · clinic number {item.clinic_number}")
+        f["Patient"].setText(f"clinic number {item.clinic_number} · {item.patient_name}")
         f["Prescriber"].setText(item.prescriber_name)
         correction = (f" · corrects record {item.corrects_record_id}"
                       if item.corrects_record_id else "")  # fmt: skip
@@ -158,7 +161,8 @@ class RecordPanel(QWidget):
         f["Content hash"].setText(check_text(opened.content_hash_ok, item.content_hash,
                                              "content"))  # fmt: skip
         f["PDF hash"].setText(check_text(opened.pdf_hash_ok, opened.pdf_hash, "PDF"))
-        f["Signature"].setText(opened.signature_text)
+        valid = opened.verification is not None and opened.verification.ok
+        f["Signature"].setText(f"{OK_MARK if valid else BAD_MARK} {opened.signature_text}")
         self.facts.setVisible(True)
         self._show_pdf(opened)
         self._show_trail(opened.trail)

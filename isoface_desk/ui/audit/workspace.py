@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,6 +31,9 @@ from isoface_desk.ui.audit.model import RecordListModel
 from isoface_desk.ui.audit.record_panel import RecordPanel
 
 EVENT_COLUMNS = ("#", "When", "Who", "Action", "Target", "Details")
+LIST_SHARE = 0.6
+#: The widest usual text of each list column (the patient column takes what is left).
+COLUMN_SAMPLES = ("Record ↻", "2026-12-31", "Initiation", "", "Dr Dana Derm", "Justified ⚠")
 
 
 def heading(text: str) -> QLabel:
@@ -67,8 +71,10 @@ class RecordsTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(int(em * 1.6))
         header = self.table.horizontalHeader()
-        for column, width in enumerate((4.5, 6.5, 6, 9, 7, 8, 8, 7, 5)):
-            header.resizeSection(column, int(width * em))
+        metrics = self.table.fontMetrics()
+        for column, sample in enumerate(COLUMN_SAMPLES):
+            if sample:
+                header.resizeSection(column, metrics.horizontalAdvance(sample) + em)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.csv_button = QPushButton("Export &CSV…")
         self.csv_button.setAccessibleName("Export the records found as CSV")
@@ -88,12 +94,25 @@ class RecordsTab(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(panel)
-        self.splitter.setStretchFactor(0, 5)
-        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setStretchFactor(0, 7)
+        self.splitter.setStretchFactor(1, 5)
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(em, em // 2, em, em // 2)
         layout.addWidget(self.splitter)
+        self._sized = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time: 60 % of the width for the list, the rest for the record (once
+        the layout has given the splitter its width)."""
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            QTimer.singleShot(0, self, self._share_width)
+
+    def _share_width(self) -> None:
+        total = max(self.splitter.width(), 1)
+        self.splitter.setSizes([int(total * LIST_SHARE), total - int(total * LIST_SHARE)])
 
     def show_count(self, total: int, capped: bool, searching: bool) -> None:
         noun = "record" if total == 1 else "records"

@@ -130,7 +130,7 @@ def test_choosing_a_record_shows_it_as_stored_with_checks_and_trail(
     assert panel.opened.pdf == p.services.records.pdf(p.actor, world.warned_record)
     assert panel.fields["Content hash"].text().startswith("✓")
     assert panel.fields["PDF hash"].text().startswith("✓")
-    assert panel.fields["Signature"].text().startswith("Valid signature by")
+    assert panel.fields["Signature"].text().startswith("✓ Valid signature by")
     assert "PSYCHIATRIC_HISTORY" in panel.fields["Justifications"].text()
     assert panel.preview is not None and panel.preview.page_count() >= 2
     actions = [panel.trail.item(r, 2).text() for r in range(panel.trail.rowCount())]
