@@ -1,8 +1,10 @@
 """Password hashing (argon2id via argon2-cffi) and the password policy.
 
-Policy: at least 10 characters, not one of a short list of common passwords, and not
-containing the user name. The demo database's shared password `demo-password` is on the
-common list; only an explicit demo flag (a clinic set up as a demo) lets it through.
+Policy: at least 10 characters, not one of a list of common passwords, not predictable (a
+repeated character, a keyboard or alphabet run, a common word with only digits and symbols
+added), and not containing the user name. The demo database's shared password
+`demo-password` is on the common list; only an explicit demo flag (a clinic set up as a
+demo) lets it through.
 """
 
 from __future__ import annotations
@@ -49,9 +51,58 @@ COMMON_PASSWORDS: frozenset[str] = frozenset(
         "dermatology",
         "isotretinoin",
         "isoface123",
+        # More of the most used passwords of 10 characters or more (breach corpora).
+        "qwerty123456",
+        "1q2w3e4r5t6y",
+        "1qaz2wsx3edc",
+        "zaq12wsxcde3",
+        "q1w2e3r4t5y6",
+        "iloveyou1234",
+        "password1234",
+        "password12345",
+        "qwertyuiop123",
+        "football1234",
+        "baseball123",
+        "superman123",
+        "starwars123",
+        "pokemon123",
+        "monkey12345",
+        "shadow12345",
+        "master12345",
+        "123456789a",
+        "a123456789",
+        "abcd123456",
+        "abc123456789",
+        "0987654321",
+        "9876543210",
+        "p@ssw0rd123",
+        "p@ssword123",
+        "summer2024",
+        "summer2025",
+        "summer2026",
+        "winter2025",
+        "winter2026",
+        "letmein1234",
+        "welcome2026",
+        "changeme1234",
+        "clinic1234",
+        "doctor1234",
+        "nurse12345",
+        "hospital123",
+        "accutane123",
+        "roaccutane",
         DEMO_PASSWORD,
     }
 )
+
+#: Runs a guesser tries first: any 10 or more characters along one of them (or backwards).
+RUNS = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm",
+        "1qaz2wsx3edc4rfv5tgb")  # fmt: skip
+#: Words that make a password guessable when only digits and symbols are added to them.
+WEAK_STEMS = (
+    "password", "passw0rd", "p@ssw0rd", "welcome", "letmein", "qwerty", "admin", "isoface",
+    "clinic", "dermatology", "isotretinoin", "changeme", "iloveyou",
+)  # fmt: skip
 
 
 #: OWASP's argon2id configuration (19 MiB, 2 passes, 1 lane): about 30 ms on a desktop,
@@ -110,10 +161,27 @@ def policy_problems(password: str, username: str, *, demo: bool = False) -> list
     folded = "".join(password.casefold().split())
     if folded in COMMON_PASSWORDS and not (demo and password == DEMO_PASSWORD):
         problems.append("This password is too common: choose another one.")
+    elif len(password) >= MIN_LENGTH and predictable(folded):
+        problems.append("This password is too easy to guess (a repeated character, a run of "
+                        "keys, or a common word with digits): choose another one.")  # fmt: skip
     name = username.strip().casefold()
     if len(name) >= 3 and name in password.casefold():
         problems.append("The password must not contain the user name.")
     return problems
+
+
+def predictable(folded: str) -> bool:
+    """A repeated character, a stretch of a keyboard or alphabet run, or a weak word with
+    only digits and symbols around it (`folded`: lower case, no spaces)."""
+    if len(set(folded)) <= 2:
+        return True
+    if any(folded in run * 2 or folded in (run * 2)[::-1] for run in RUNS):  # wrapping too
+        return True
+    for stem in WEAK_STEMS:
+        rest = folded.replace(stem, "", 1) if stem in folded else None
+        if rest is not None and not any(ch.isalpha() for ch in rest):
+            return True
+    return False
 
 
 def check_policy(password: str, username: str, *, demo: bool = False) -> None:
