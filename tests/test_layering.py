@@ -13,17 +13,18 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "isoface_desk"
 
-# Which first-party layers each layer may import (errors and config are shared leaves).
+# Which first-party layers each layer may import (errors, config and fileio are shared leaves).
 ALLOWED: dict[str, set[str]] = {
-    "domain": {"domain", "errors", "config"},
-    "storage": {"storage", "domain", "errors", "config"},
-    "documents": {"documents", "domain", "errors", "config"},
-    "services": {"services", "storage", "documents", "domain", "errors", "config"},
-    "ui": {"ui", "services", "domain", "errors", "config"},
-    "cli": {"cli", "app", "services", "domain", "errors", "config", "__init__"},
-    "app": {"app", "ui", "services", "storage", "domain", "errors", "config"},
+    "domain": {"domain", "errors", "config", "fileio"},
+    "storage": {"storage", "domain", "errors", "config", "fileio"},
+    "documents": {"documents", "domain", "errors", "config", "fileio"},
+    "services": {"services", "storage", "documents", "domain", "errors", "config", "fileio"},
+    "ui": {"ui", "services", "domain", "errors", "config", "fileio"},
+    "cli": {"cli", "app", "services", "domain", "errors", "config", "fileio", "__init__"},
+    "app": {"app", "ui", "services", "storage", "domain", "errors", "config", "fileio"},
     "errors": {"errors"},
     "config": {"config"},
+    "fileio": {"fileio", "errors"},
     "__init__": set(),
     "__main__": {"cli"},
 }

@@ -16,13 +16,17 @@ the audit cannot be committed the file is not put in place.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from isoface_desk.documents.signing import SignatureStatus, validate_pdf
 from isoface_desk.errors import InputError, IntegrityError, NotFound
+from isoface_desk.fileio import (
+    checked_target,
+    replace_durably,
+    write_bytes_atomically,
+    write_temp,
+)
 from isoface_desk.services.context import Actor, ServiceBase, require
 from isoface_desk.services.permissions import Permission
 from isoface_desk.storage.audit import append_event, events_for_target
@@ -141,7 +145,7 @@ class DocumentService(ServiceBase):
     def export_pdf(self, actor: Actor, record_id: int | None, out: Path) -> ExportedPdf:
         """Write record `record_id`'s stored signed PDF (None: the newest record) to `out`."""
         require(actor, Permission.RECORD_EXPORT)
-        target = _checked_target(out)
+        target = checked_target(out)
         temp: Path | None = None
         try:
             with self._unit(actor, Permission.RECORD_EXPORT) as session:
@@ -149,7 +153,7 @@ class DocumentService(ServiceBase):
                     session, _latest(session) if record_id is None else record_id
                 )
                 pdf = _stored_pdf(session, record)
-                temp = _write_temp(target, pdf)
+                temp = write_temp(target, pdf)
                 append_event(
                     session,
                     actor.username,
@@ -158,7 +162,7 @@ class DocumentService(ServiceBase):
                     record.id,
                     {"patient_id": record.patient_id, "pdf_hash": record.pdf_hash},
                 )
-            _replace(temp, target)
+            replace_durably(temp, target)
             temp = None
         finally:
             if temp is not None:
@@ -185,17 +189,6 @@ def read_pdf_file(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
-
-
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that it holds either its old content or all of `data`."""
-    target = _checked_target(path)
-    temp = _write_temp(target, data)
-    try:
-        _replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 # -------------------------------------------------------------------- helpers
@@ -240,55 +233,3 @@ def _stored_pdf(session: Session, record: records_repo.StoredRecord) -> bytes:
             "Run `isoface-desk verify`."
         )
     return pdf
-
-
-def _checked_target(out: Path) -> Path:
-    target = Path(out).expanduser()
-    if target.is_dir():
-        raise InputError(f"{target} is a folder: give a file name.")
-    if not target.parent.is_dir():
-        raise InputError(f"The folder {target.parent} does not exist.")
-    return target
-
-
-def _write_temp(target: Path, data: bytes) -> Path:
-    """A fully written and flushed temporary file beside `target` (mode 0600)."""
-    try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    except OSError as exc:
-        raise InputError(f"Cannot write in {target.parent}: {exc.strerror or exc}.") from exc
-    temp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise InputError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return temp
-
-
-def _replace(temp: Path, target: Path) -> None:
-    try:
-        os.replace(temp, target)
-    except OSError as exc:
-        raise InputError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
-    _fsync_folder(target.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename durable where the system allows it (not on Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

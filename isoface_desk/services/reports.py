@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any
 
 from isoface_desk.documents.audit_report import AuditSummary, build_audit_summary_pdf
 from isoface_desk.errors import InputError
+from isoface_desk.fileio import checked_target, write_temp
 from isoface_desk.services.audit_review import check_filter, filter_details
 from isoface_desk.services.context import Actor, ServiceBase, require
 from isoface_desk.services.permissions import Permission
@@ -102,7 +102,7 @@ class ReportService(ServiceBase):
         if fmt not in FORMATS:
             raise InputError(f"Unknown report format '{fmt}': use csv or pdf.")
         require(actor, Permission.AUDIT_READ)
-        target = _checked_target(out)
+        target = checked_target(out)
         if fmt == "csv":
             text, count = self.csv_text(actor, flt)
             data = text.encode("utf-8-sig")  # the BOM makes spreadsheets read UTF-8
@@ -110,7 +110,7 @@ class ReportService(ServiceBase):
             summary = self.summary(actor, flt)
             data, count = build_audit_summary_pdf(summary), summary.records
         digest = sha256_hex(data)
-        temp = _stage(target, data)
+        temp = write_temp(target, data)
         try:
             with self._unit(actor, Permission.AUDIT_READ) as session:
                 details = {"format": fmt, "filter": filter_details(flt), "records": count,
@@ -173,30 +173,3 @@ def _rows_of(
             s.content_hash,
             r.pdf_hash or "",
         ]
-
-
-def _checked_target(out: Path) -> Path:
-    target = Path(out).expanduser()
-    if target.is_dir():
-        raise InputError(f"{target} is a folder: give a file name.")
-    if not target.parent.is_dir():
-        raise InputError(f"The folder {target.parent} does not exist.")
-    return target
-
-
-def _stage(target: Path, data: bytes) -> Path:
-    """`data` in a flushed temporary file beside `target` (renamed into place later)."""
-    try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    except OSError as exc:
-        raise InputError(f"Cannot write in {target.parent}: {exc.strerror or exc}.") from exc
-    temp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise InputError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
-    return temp

@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from isoface_desk.errors import StorageError
+from isoface_desk.fileio import fsync_folder
 from isoface_desk.storage import sqlcipher
 from isoface_desk.storage.db import sqlite_path
 
@@ -119,7 +120,7 @@ def backup_sqlite(url: str, out: Path) -> BackupResult:
             source.close()
         _fsync(temp)
         os.replace(temp, target)
-        _fsync_folder(target.parent)
+        fsync_folder(target.parent)
     except access.errors as err:
         raise _error("backup", err) from err
     finally:
@@ -152,7 +153,7 @@ def restore_sqlite(backup: Path, url: str) -> Path:
             source.close()
         _fsync(temp)
         os.link(temp, path)  # fails rather than overwrite, should the file appear meanwhile
-        _fsync_folder(path.parent)
+        fsync_folder(path.parent)
     except FileExistsError:
         raise StorageError(f"{path} appeared while restoring: nothing was overwritten.") from None
     except access.errors as err:
@@ -183,16 +184,3 @@ def _temp_beside(target: Path) -> Path:
 def _fsync(path: Path) -> None:
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
