@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,3 +95,24 @@ def pdf_world(tmp_path_factory: pytest.TempPathFactory, name: str) -> PdfWorld:
     copy = tmp_path_factory.mktemp(name) / "demo.sqlite3"
     shutil.copyfile(_template.path, copy)
     return PdfWorld(copy, dict(_template.records))
+
+
+def world_fixtures(name: str) -> tuple[Callable[..., PdfWorld], Callable[..., Iterator[Services]]]:
+    """Module-scoped `world` (a copy named `name`) and `services` (opened on it) fixtures.
+
+    A test module binds them under those names: `world, services = world_fixtures("x")`.
+    """
+
+    @pytest.fixture(scope="module")
+    def world(tmp_path_factory: pytest.TempPathFactory) -> PdfWorld:
+        return pdf_world(tmp_path_factory, name)
+
+    @pytest.fixture(scope="module")
+    def services(world: PdfWorld) -> Iterator[Services]:
+        opened = world.open()
+        try:
+            yield opened
+        finally:
+            opened.close()
+
+    return world, services

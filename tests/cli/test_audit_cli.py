@@ -8,7 +8,6 @@ import csv
 import io
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,24 +19,13 @@ from isoface_desk.services.demo import DEMO_PASSWORD
 from isoface_desk.services.demo_visits import JUSTIFICATIONS
 from isoface_desk.storage.audit import recent_events
 from isoface_desk.storage.db import read_scope
-from tests.pdf_world import SCRIPT_NAMES, WARNED_NAME, WARNING, PdfWorld, pdf_world
+from tests.pdf_world import SCRIPT_NAMES, WARNED_NAME, WARNING, PdfWorld, world_fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 PERIOD = ("--from", "2026-03-01", "--to", "2026-03-31")
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> PdfWorld:
-    return pdf_world(tmp_path_factory, "audit-cli")
-
-
-@pytest.fixture(scope="module")
-def services(world: PdfWorld) -> Iterator[Services]:
-    opened = world.open()
-    try:
-        yield opened
-    finally:
-        opened.close()
+world, services = world_fixtures("audit-cli")
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,23 +27,12 @@ from isoface_desk.services.demo import DEMO_PASSWORD
 from isoface_desk.services.signing_keys import clinic_signer
 from isoface_desk.storage.audit import events_for_target
 from isoface_desk.storage.db import read_scope
-from tests.pdf_world import SCRIPT_NAMES, WARNED_NAME, PdfWorld, pdf_world
+from tests.pdf_world import SCRIPT_NAMES, WARNED_NAME, PdfWorld, world_fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> PdfWorld:
-    return pdf_world(tmp_path_factory, "pdf-cli")
-
-
-@pytest.fixture(scope="module")
-def services(world: PdfWorld) -> Iterator[Services]:
-    opened = world.open()
-    try:
-        yield opened
-    finally:
-        opened.close()
+world, services = world_fixtures("pdf-cli")
 
 
 def cli(

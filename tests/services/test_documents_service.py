@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,23 +44,12 @@ from isoface_desk.storage.audit import events_for_target
 from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.repositories import clinic as clinic_repo
 from tests.documents.pdftools import all_text, ink_fraction, pdffonts, render, squash
-from tests.pdf_world import SCRIPT_NAMES, WARNED_NAME, PdfWorld, build_world, pdf_world
+from tests.pdf_world import SCRIPT_NAMES, WARNED_NAME, PdfWorld, build_world, world_fixtures
 
 ALL_NAMES = (*SCRIPT_NAMES, WARNED_NAME)
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> PdfWorld:
-    return pdf_world(tmp_path_factory, "documents-service")
-
-
-@pytest.fixture(scope="module")
-def services(world: PdfWorld) -> Iterator[Services]:
-    opened = world.open()
-    try:
-        yield opened
-    finally:
-        opened.close()
+world, services = world_fixtures("documents-service")
 
 
 @pytest.fixture(scope="module")

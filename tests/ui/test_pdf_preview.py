@@ -8,7 +8,6 @@ Opening, printing and saving are checked against the audit trail.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,23 +28,12 @@ from isoface_desk.ui.pdf import PdfPreviewDialog, open_record_preview
 from isoface_desk.ui.pdf.preview import PathChooser, PrinterChooser, ask_printer, ask_save_path
 from isoface_desk.ui.pdf.printing import pages_to_print, target_rect
 from tests.documents.pdftools import ink_fraction, render
-from tests.pdf_world import WARNED_NAME, PdfWorld, pdf_world
+from tests.pdf_world import WARNED_NAME, PdfWorld, world_fixtures
 
 PRINT_DPI = 150
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> PdfWorld:
-    return pdf_world(tmp_path_factory, "pdf-preview")
-
-
-@pytest.fixture(scope="module")
-def services(world: PdfWorld) -> Iterator[Services]:
-    opened = world.open()
-    try:
-        yield opened
-    finally:
-        opened.close()
+world, services = world_fixtures("pdf-preview")
 
 
 @pytest.fixture(scope="module")
