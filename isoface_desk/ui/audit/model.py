@@ -15,17 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor
 
-from isoface_desk.errors import IsofaceError
 from isoface_desk.services.audit_review import (
     COUNT_CAP,
     RecordCursor,
@@ -33,11 +25,11 @@ from isoface_desk.services.audit_review import (
     RecordListItem,
     RecordPage,
 )
+from isoface_desk.ui.lazy_model import Index, LazyTableModel
 from isoface_desk.ui.tasks import TaskRunner
 
 log = logging.getLogger("isoface.ui.audit")
 
-Index = QModelIndex | QPersistentModelIndex
 FetchPage = Callable[[RecordFilter, RecordCursor | None], RecordPage]
 Count = Callable[[RecordFilter], int]
 
@@ -58,12 +50,11 @@ class _Result:
     page: RecordPage
 
 
-class RecordListModel(QAbstractTableModel):
+class RecordListModel(LazyTableModel[RecordListItem]):
     """Loaded rows of the current search; `total` is the (capped) number of matches."""
 
-    total_changed = Signal(int)
-    search_finished = Signal()
-    search_failed = Signal(object)  # the IsofaceError
+    COLUMNS = COLUMNS
+    TASK_NAME = "record search"
 
     def __init__(
         self,
@@ -73,22 +64,13 @@ class RecordListModel(QAbstractTableModel):
         runner: TaskRunner | None = None,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(runner, parent)
         self._fetch_page = fetch_page
         self._count = count
-        self._runner = runner
-        self._rows: list[RecordListItem] = []
         self._next: RecordCursor | None = None
         self._filter = RecordFilter()
-        self._total = 0
-        self._generation = 0
-        self._fetching = False
 
     # ----- searching
-
-    @property
-    def total(self) -> int:
-        return self._total
 
     @property
     def capped(self) -> bool:
@@ -110,21 +92,6 @@ class RecordListModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.set_filter(self._filter)
 
-    def is_busy(self) -> bool:
-        return self._fetching
-
-    def _run(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        if self._runner is None:
-            try:
-                value = work()
-            except IsofaceError as exc:
-                self._on_failed(exc)
-                return
-            done(value)
-            return
-        self._runner.start(lambda _ctx: work(), name="record search", on_finished=done,
-                           on_failed=self._on_failed)  # fmt: skip
-
     def _on_page(self, result: _Result) -> None:
         if result.generation != self._generation:
             return  # overtaken by a newer search
@@ -135,10 +102,7 @@ class RecordListModel(QAbstractTableModel):
             self._rows = items
             self.endResetModel()
         elif items:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
-            self._rows.extend(items)
-            self.endInsertRows()
+            self._append_rows(items)
         self._next = result.page.next_cursor
         self.search_finished.emit()
 
@@ -147,13 +111,6 @@ class RecordListModel(QAbstractTableModel):
         if generation == self._generation:
             self._total = total
             self.total_changed.emit(total)
-
-    def _on_failed(self, error: object) -> None:
-        self._fetching = False
-        if isinstance(error, IsofaceError):
-            self.search_failed.emit(error)
-            return
-        raise error if isinstance(error, BaseException) else RuntimeError(str(error))
 
     # ----- lazy loading
 
@@ -169,19 +126,6 @@ class RecordListModel(QAbstractTableModel):
                   self._on_page)  # fmt: skip
 
     # ----- the table
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
@@ -200,7 +144,7 @@ class RecordListModel(QAbstractTableModel):
         return None
 
     def item_at(self, row: int) -> RecordListItem | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self._row_at(row)
 
     def row_of(self, record_id: int) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.id == record_id), None)

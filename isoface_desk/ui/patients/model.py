@@ -16,24 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, Qt
 
-from isoface_desk.errors import IsofaceError
 from isoface_desk.services.patients import PatientQuery, parse_query
 from isoface_desk.services.timeline import Patient
+from isoface_desk.ui.lazy_model import Index, LazyTableModel
 from isoface_desk.ui.tasks import TaskRunner
 
 log = logging.getLogger("isoface.ui.patients")
 
 PAGE = 100
-Index = QModelIndex | QPersistentModelIndex
 FetchPage = Callable[[PatientQuery, int, int], list[Patient]]  # query, limit, offset
 Count = Callable[[PatientQuery], int]
 
@@ -53,12 +45,11 @@ class _Result:
     total: int | None
 
 
-class PatientListModel(QAbstractTableModel):
+class PatientListModel(LazyTableModel[Patient]):
     """Rows of patients; `total` is the number of matches, `rowCount` what is loaded."""
 
-    total_changed = Signal(int)
-    search_finished = Signal()
-    search_failed = Signal(object)  # the IsofaceError
+    COLUMNS = COLUMNS
+    TASK_NAME = "patient search"
 
     def __init__(
         self,
@@ -69,22 +60,13 @@ class PatientListModel(QAbstractTableModel):
         today: Callable[[], dt.date] = dt.date.today,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(runner, parent)
         self._fetch_page = fetch_page
         self._count = count
-        self._runner = runner
         self._today = today
-        self._rows: list[Patient] = []
-        self._total = 0
         self._query = PatientQuery()
-        self._generation = 0
-        self._fetching = False
 
     # ----- searching
-
-    @property
-    def total(self) -> int:
-        return self._total
 
     def query_text(self) -> PatientQuery:
         return self._query
@@ -94,31 +76,19 @@ class PatientListModel(QAbstractTableModel):
         self._generation += 1
         self._query = parse_query(text)
         generation, query = self._generation, self._query
-        self._run(lambda: _Result(generation, 0, self._fetch_page(query, PAGE, 0),
-                                  self._count(query)))  # fmt: skip
+        self._search(lambda: _Result(generation, 0, self._fetch_page(query, PAGE, 0),
+                                     self._count(query)))  # fmt: skip
 
     def refresh(self) -> None:
         """Search again with the same query (after adding or editing a patient)."""
         self._generation += 1
         generation, query = self._generation, self._query
-        self._run(lambda: _Result(generation, 0, self._fetch_page(query, PAGE, 0),
-                                  self._count(query)))  # fmt: skip
+        self._search(lambda: _Result(generation, 0, self._fetch_page(query, PAGE, 0),
+                                     self._count(query)))  # fmt: skip
 
-    def is_busy(self) -> bool:
-        return self._fetching
-
-    def _run(self, work: Callable[[], _Result]) -> None:
+    def _search(self, work: Callable[[], _Result]) -> None:
         self._fetching = True
-        if self._runner is None:
-            try:
-                result = work()
-            except IsofaceError as exc:
-                self._on_failed(exc)
-                return
-            self._on_result(result)
-            return
-        self._runner.start(lambda _ctx: work(), name="patient search",
-                           on_finished=self._on_result, on_failed=self._on_failed)  # fmt: skip
+        self._run(work, self._on_result)
 
     def _on_result(self, result: _Result) -> None:
         if result.generation != self._generation:
@@ -131,20 +101,10 @@ class PatientListModel(QAbstractTableModel):
             self.endResetModel()
             self.total_changed.emit(self._total)
         elif result.rows and result.offset == len(self._rows):
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(result.rows) - 1)
-            self._rows.extend(result.rows)
-            self.endInsertRows()
+            self._append_rows(result.rows)
         if len(result.rows) < PAGE:  # the end came sooner than counted (rows were removed)
             self._total = min(self._total, len(self._rows))
         self.search_finished.emit()
-
-    def _on_failed(self, error: object) -> None:
-        self._fetching = False
-        if isinstance(error, IsofaceError):
-            self.search_failed.emit(error)
-            return
-        raise error if isinstance(error, BaseException) else RuntimeError(str(error))
 
     # ----- lazy loading
 
@@ -155,23 +115,10 @@ class PatientListModel(QAbstractTableModel):
         if not self.canFetchMore(parent):
             return
         generation, query, offset = self._generation, self._query, len(self._rows)
-        self._run(lambda: _Result(generation, offset, self._fetch_page(query, PAGE, offset),
-                                  None))  # fmt: skip
+        self._search(lambda: _Result(generation, offset, self._fetch_page(query, PAGE, offset),
+                                     None))  # fmt: skip
 
     # ----- the table
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
@@ -199,7 +146,7 @@ class PatientListModel(QAbstractTableModel):
         return patient.sex_at_birth
 
     def patient_at(self, row: int) -> Patient | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self._row_at(row)
 
     def row_of(self, patient_id: int) -> int | None:
         return next((i for i, p in enumerate(self._rows) if p.id == patient_id), None)
