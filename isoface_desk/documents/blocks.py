@@ -195,13 +195,20 @@ def _signature_cell(sig: Signature, width: float) -> Table:
     picture: Cell = Spacer(width, 16 * mm)
     if sig.image_png:
         picture = _scaled_image(sig.image_png, width, 16 * mm)
-    parts: list[list[Cell]] = [
-        [picture],
-        [para(sig.name, st.cell_bold)],
-        [para(sig.role, st.cell)],
-        [para("Signed " + fmt_datetime(sig.signed_at), st.label)],
+    lines = [
+        para(sig.name, st.cell_bold),
+        para(sig.role, st.cell),
+        para("Signed " + fmt_datetime(sig.signed_at), st.label),
     ]
-    cell = Table(parts, colWidths=[width], hAlign="LEFT")
+    extra = [("BOTTOMPADDING", (0, 0), (0, 0), 2), ("ALIGN", (0, 0), (0, 0), "LEFT")]
+    return signature_stack(picture, lines, width, extra)
+
+
+def signature_stack(
+    picture: Cell, lines: Sequence[Cell], width: float, extra: Sequence[tuple[object, ...]] = ()
+) -> Table:
+    """A signature picture on a line, with what identifies the signer below it, one a row."""
+    cell = Table([[picture], *([line] for line in lines)], colWidths=[width], hAlign="LEFT")
     cell.setStyle(
         table_style(
             [
@@ -209,8 +216,7 @@ def _signature_cell(sig: Signature, width: float) -> Table:
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 1),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (0, 0), 2),
-                ("ALIGN", (0, 0), (0, 0), "LEFT"),
+                *extra,
             ]
         )
     )

@@ -22,7 +22,13 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, KeepInFrame, Paragraph, Spacer, Table
 
 from isoface_desk.documents import fonts
-from isoface_desk.documents.blocks import data_table, field_grid, fmt_date, heading
+from isoface_desk.documents.blocks import (
+    data_table,
+    field_grid,
+    fmt_date,
+    heading,
+    signature_stack,
+)
 from isoface_desk.documents.model import Clinic
 from isoface_desk.documents.order_model import (
     PrintedOrder,
@@ -36,7 +42,6 @@ from isoface_desk.documents.styles import (
     ACCENT_TINT,
     GAP,
     HEADER_H,
-    INK,
     MARGIN_BOTTOM,
     MARGIN_TOP,
     MARGIN_X,
@@ -298,24 +303,12 @@ def signature_cell(order: PrintedOrder, width: float) -> Table:
     if order.signature_png:
         picture = _signature_image(order.signature_png, width, 16 * mm)
     r = order.prescriber
-    rows = [
-        [picture],
-        [para(r.name, st.cell_bold)],
-        [para(f"{r.role} · licence {r.licence_number}" if r.role else
-              f"Licence {r.licence_number}", st.cell)],
+    lines = [
+        para(r.name, st.cell_bold),
+        para(f"{r.role} · licence {r.licence_number}" if r.role else
+             f"Licence {r.licence_number}", st.cell),
     ]  # fmt: skip
-    cell = Table(rows, colWidths=[width], hAlign="LEFT")
-    cell.setStyle(
-        table_style(
-            [
-                ("LINEBELOW", (0, 0), (0, 0), 0.6, INK),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ]
-        )
-    )
-    return cell
+    return signature_stack(picture, lines, width)
 
 
 def _signature_image(png: bytes, max_w: float, max_h: float) -> Flowable:
