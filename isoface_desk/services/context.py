@@ -13,7 +13,9 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
+from isoface_desk.domain.catalog import Catalog, default_catalog
 from isoface_desk.errors import AccessDenied
 from isoface_desk.services.permissions import Permission, permissions_for, roles_with
 from isoface_desk.storage.db import read_scope, session_scope
@@ -105,3 +107,17 @@ class ServiceBase:
     def today(self) -> dt.date:
         """Today's date on the clinic's clock (local time)."""
         return self.now().astimezone().date()
+
+
+class CatalogServiceBase(ServiceBase):
+    """A service that reads the forms catalog: the one given, else the default on first use."""
+
+    def __init__(self, *args: Any, catalog: Catalog | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._catalog = catalog
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = default_catalog()
+        return self._catalog

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from isoface_desk.domain.catalog import Catalog, default_catalog, resolve_profile
+from isoface_desk.domain.catalog import Catalog, resolve_profile
 from isoface_desk.domain.lab_orders import order_code
 from isoface_desk.domain.lab_results import (
     CHECK_LAB_TESTS,
@@ -34,7 +34,7 @@ from isoface_desk.domain.lab_results import (
 from isoface_desk.domain.lab_tests import LabTestTable, default_lab_tests
 from isoface_desk.domain.profiles import LabParams
 from isoface_desk.errors import InputError, NotFound
-from isoface_desk.services.context import Actor, Clock, ServiceBase, utc_now
+from isoface_desk.services.context import Actor, CatalogServiceBase, Clock, utc_now
 from isoface_desk.services.permissions import Permission
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.handles import Engine, Session
@@ -120,7 +120,7 @@ def _newer_or_worse(new: ResultLine, old: ResultLine) -> bool:
     return worst([new.level, old.level]) == new.level and new.level != old.level
 
 
-class LabResultService(ServiceBase):
+class LabResultService(CatalogServiceBase):
     def __init__(
         self,
         engine: Engine,
@@ -129,15 +129,8 @@ class LabResultService(ServiceBase):
         catalog: Catalog | None = None,
         tests: LabTestTable | None = None,
     ) -> None:
-        super().__init__(engine, now=now)
-        self._catalog = catalog
+        super().__init__(engine, now=now, catalog=catalog)
         self._tests = tests
-
-    @property
-    def catalog(self) -> Catalog:
-        if self._catalog is None:
-            self._catalog = default_catalog()
-        return self._catalog
 
     @property
     def tests(self) -> LabTestTable:

@@ -23,13 +23,12 @@ from typing import Any
 
 from isoface_desk.documents.checklist_pdf import build_checklist_pdf
 from isoface_desk.documents.signing import sign_pdf
-from isoface_desk.domain.catalog import Catalog, default_catalog
 from isoface_desk.domain.engine import Evaluation
 from isoface_desk.domain.findings import Finding
 from isoface_desk.domain.visit import Visit
 from isoface_desk.errors import InputError
 from isoface_desk.services.auth import AuthService
-from isoface_desk.services.context import Actor, ServiceBase, require
+from isoface_desk.services.context import Actor, CatalogServiceBase, require
 from isoface_desk.services.permissions import Permission
 from isoface_desk.services.record_pdf import PrintContext, SignerInfo, checklist_document
 from isoface_desk.services.signing_keys import clinic_signer
@@ -113,17 +112,7 @@ def _signature_entries(
     return entries
 
 
-class RecordService(ServiceBase):
-    def __init__(self, *args: Any, catalog: Catalog | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._catalog = catalog
-
-    @property
-    def catalog(self) -> Catalog:
-        if self._catalog is None:
-            self._catalog = default_catalog()
-        return self._catalog
-
+class RecordService(CatalogServiceBase):
     # ---------------------------------------------------------------- signing
 
     def sign_visit(

@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from isoface_desk.domain.catalog import Catalog, default_catalog, resolve_profile
+from isoface_desk.domain.catalog import resolve_profile
 from isoface_desk.domain.dose import cumulative_mg_per_kg, round2
 from isoface_desk.domain.phq9 import ITEMS, MAX_ANSWER
 from isoface_desk.domain.profiles import LabParams
 from isoface_desk.errors import NotFound
-from isoface_desk.services.context import Actor, ServiceBase
+from isoface_desk.services.context import Actor, CatalogServiceBase
 from isoface_desk.services.permissions import Permission
 from isoface_desk.services.timeline_labs import LabValue, latest_labs
 from isoface_desk.storage.audit import append_event
@@ -85,11 +85,7 @@ class PatientTimeline:
         return self.courses[0] if self.courses else None
 
 
-class TimelineService(ServiceBase):
-    def __init__(self, *args: Any, catalog: Catalog | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._catalog = catalog
-
+class TimelineService(CatalogServiceBase):
     def for_patient(self, actor: Actor, patient_id: int) -> PatientTimeline:
         """Everything the patient page shows, in one unit of work with one "view" event."""
         with self._unit(actor, Permission.PATIENT_READ) as session:
@@ -122,19 +118,12 @@ class TimelineService(ServiceBase):
             today=self.today(),
         )
 
-
     def _lab_params(self, clinic: Clinic | None) -> Callable[[dt.date], LabParams]:
         """The laboratory thresholds of the clinic's profile in force on a date."""
         if clinic is None:
             raise NotFound("The clinic has not been set up yet.")
         catalog = self.catalog
         return lambda day: resolve_profile(catalog, clinic.jurisdiction_profile, day).labs
-
-    @property
-    def catalog(self) -> Catalog:
-        if self._catalog is None:
-            self._catalog = default_catalog()
-        return self._catalog
 
 
 def _records(

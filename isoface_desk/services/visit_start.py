@@ -16,11 +16,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from isoface_desk.domain.catalog import Catalog, default_catalog, resolve_profile
+from isoface_desk.domain.catalog import resolve_profile
 from isoface_desk.domain.checklist import Form, VisitContext
 from isoface_desk.domain.dose import cumulative_mg, round2
 from isoface_desk.errors import InputError
-from isoface_desk.services.context import Actor, ServiceBase
+from isoface_desk.services.context import Actor, CatalogServiceBase
 from isoface_desk.services.drafts import DraftService
 from isoface_desk.services.permissions import Permission
 from isoface_desk.services.timeline import phq9_points
@@ -89,17 +89,7 @@ class VisitDraftHandle:
             self.draft_id = None
 
 
-class VisitStartService(ServiceBase):
-    def __init__(self, *args: Any, catalog: Catalog | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._catalog = catalog
-
-    @property
-    def catalog(self) -> Catalog:
-        if self._catalog is None:
-            self._catalog = default_catalog()
-        return self._catalog
-
+class VisitStartService(CatalogServiceBase):
     def prepare(
         self, actor: Actor, patient_id: int, kind: str, visit_date: dt.date | None = None
     ) -> VisitStart:
