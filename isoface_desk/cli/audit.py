@@ -14,11 +14,11 @@ auditor's list, a filtered search and `verify` on it: never point it at a clinic
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from isoface_desk.cli.args import iso_date, usage
 from isoface_desk.cli.login import add_login_arguments
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def register(subparsers: Any) -> None:
         help="auditor reports: export records as CSV or a PDF summary, a record's trail",
         description="The auditor's reports. export and trail sign in with --user.",
     )
-    parser.set_defaults(func=lambda _args: _usage(parser))
+    parser.set_defaults(func=lambda _args: usage(parser))
     sub = parser.add_subparsers(dest="audit_command", metavar="SUBCOMMAND")
     _register_export(sub)
     trail = sub.add_parser(
@@ -68,8 +68,8 @@ def _register_export(sub: Any) -> None:
         "pregnancy tests overdue). Requires an auditor; recorded in the audit trail; the "
         "file is written atomically.",
     )
-    export.add_argument("--from", dest="date_from", type=_date, required=True, metavar="DATE")
-    export.add_argument("--to", dest="date_to", type=_date, required=True, metavar="DATE")
+    export.add_argument("--from", dest="date_from", type=iso_date, required=True, metavar="DATE")
+    export.add_argument("--to", dest="date_to", type=iso_date, required=True, metavar="DATE")
     export.add_argument("--format", choices=("csv", "pdf"), required=True)
     export.add_argument("--out", type=Path, required=True, metavar="FILE")
     export.add_argument("--prescriber", metavar="USERNAME", help="only this prescriber's")
@@ -84,18 +84,6 @@ def _register_export(sub: Any) -> None:
     )
     add_login_arguments(export)
     export.set_defaults(func=run_export)
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _positive(text: str) -> int:

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from isoface_desk.cli.args import iso_date, usage
 from isoface_desk.cli.login import add_login_arguments
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def register(subparsers: Any) -> None:
         help="lab orders: the due list, printing order forms, FHIR export (sign-in required)",
         description="The nurses' lab orders. Every subcommand signs in with --user.",
     )
-    parser.set_defaults(func=lambda _args: _usage(parser))
+    parser.set_defaults(func=lambda _args: usage(parser))
     sub = parser.add_subparsers(dest="orders_command", metavar="SUBCOMMAND")
     due = sub.add_parser(
         "due",
@@ -77,21 +78,9 @@ def _register_print(sub: Any) -> None:
     printing.set_defaults(func=run_print)
 
 
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
-
-
 def _on_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--on", type=_date, default=None, metavar="DATE",
+    parser.add_argument("--on", type=iso_date, default=None, metavar="DATE",
                         help="the day, YYYY-MM-DD (default: today)")  # fmt: skip
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _days(text: str) -> int:
