@@ -17,6 +17,7 @@ from isoface_desk.services.demo import DEMO_PASSWORD
 from isoface_desk.storage.audit import recent_events
 from isoface_desk.storage.db import make_engine, read_scope
 from isoface_desk.storage.integrity import verify_database
+from tests.cli.child import run_cli
 from tests.pdf_world import PdfWorld, pdf_world
 from tests.storage import tamper
 
@@ -57,11 +58,7 @@ def as_user(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def cli(env: dict[str, str], db_url: str, *args: str, password: str | None = None
         ) -> subprocess.CompletedProcess[str]:  # fmt: skip
-    return subprocess.run(
-        [sys.executable, "-m", "isoface_desk", "--db", db_url, *args],
-        input=None if password is None else password + "\n",
-        capture_output=True, text=True, timeout=120, cwd=ROOT, env=env,
-    )  # fmt: skip
+    return run_cli(db_url, env, *args, password=password)
 
 
 def events_in(path: Path) -> int:

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 from isoface_desk.storage.migrate import head_revision
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli.child import run_cli
 
 
 def db(db_url: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "isoface_desk", "--db", db_url, "db", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-        env=env,
-    )
+    return run_cli(db_url, env, "db", *args)
 
 
 def test_upgrade_then_current(db_url: str, cli_env: dict[str, str]) -> None:

@@ -5,7 +5,6 @@ patient."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,20 +18,13 @@ from isoface_desk.storage.audit import recent_events
 from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.integrity import verify_database
 from isoface_desk.storage.repositories import drafts as drafts_repo
-from tests.conftest import ROOT
+from tests.cli.child import run_cli
 
 pytestmark = pytest.mark.slow
 
 
 def cli(db_url: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "isoface_desk", "--db", db_url, *args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=ROOT,
-        env=env,
-    )
+    return run_cli(db_url, env, *args, timeout=180)
 
 
 def test_seed_demo_then_verify(db_url: str, cli_env: dict[str, str]) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,10 +26,8 @@ from isoface_desk.services.demo import DEMO_PASSWORD
 from isoface_desk.services.signing_keys import clinic_signer
 from isoface_desk.storage.audit import events_for_target
 from isoface_desk.storage.db import read_scope
+from tests.cli.child import run_cli
 from tests.pdf_world import SCRIPT_NAMES, WARNED_NAME, PdfWorld, world_fixtures
-
-ROOT = Path(__file__).resolve().parents[2]
-
 
 world, services = world_fixtures("pdf-cli")
 
@@ -38,15 +35,7 @@ world, services = world_fixtures("pdf-cli")
 def cli(
     world: PdfWorld, env: dict[str, str], *args: str, password: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "isoface_desk", "--db", world.db_url, *args],
-        input=None if password is None else password + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-        env=env,
-    )
+    return run_cli(world.db_url, env, *args, password=password)
 
 
 def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -5,27 +5,18 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 from isoface_desk.storage.audit import chain_head
 from isoface_desk.storage.db import make_engine, read_scope
 from isoface_desk.storage.migrate import upgrade
+from tests.cli.child import run_cli
 from tests.storage.conftest import NAMES
 from tests.storage.scenario import build_clean, tamper_everything
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def verify(db_url: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "isoface_desk", "--db", db_url, "verify", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-        env=env,
-    )
+    return run_cli(db_url, env, "verify", *args)
 
 
 def assert_no_patient_data(output: str) -> None:
