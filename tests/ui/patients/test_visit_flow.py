@@ -1,6 +1,8 @@
 """A dermatologist's day, end to end on the real app: sign in, find the patient, start the
 initiation visit from the patient page, fill it, sign with the password, and see the
-signed visit on the patient page. The record holds what was shown; the draft is gone."""
+signed visit on the patient page. On the way: a stale pregnancy test blocks signing until
+its date is fixed, a warning keeps Sign disabled until justified. The record holds exactly
+the answers and findings that were shown; the draft is gone."""
 
 from __future__ import annotations
 
@@ -23,6 +25,10 @@ from tests.ui.visit.conftest import draw_signature
 
 EXAMPLE = SHARED / "examples" / "uk-initiation-clear.json"
 VISIT_DAY = dt.datetime(2026, 10, 12, 9, 30, tzinfo=dt.UTC)
+
+
+def shown_codes(checklist: object) -> list[str]:
+    return [card.finding.code for card in checklist.view.panel.ordered_cards()]  # type: ignore[attr-defined]
 
 
 def test_from_sign_in_to_a_signed_initiation(
@@ -60,9 +66,35 @@ def test_from_sign_in_to_a_signed_initiation(
     c.refresh()
     c.go_to_section("consent")
     draw_signature(qtbot, c.editors["patient_signature"].box.pad)  # type: ignore[attr-defined]
-    assert [card.finding.code for card in checklist.view.panel.ordered_cards()] == []
-    sign = checklist.view.panel.sign_button
-    assert sign.isEnabled(), checklist.view.panel.sign_reason.text()
+    panel = checklist.view.panel
+    sign = panel.sign_button
+    assert shown_codes(checklist) == []
+    assert sign.isEnabled(), panel.sign_reason.text()
+
+    # The only pregnancy test is 41 days old: a block, shown, and Sign is disabled.
+    tests = c.editors["pregnancy_tests"]
+    tests.set_value([{"date": dt.date(2026, 9, 1), "result": "negative", "setting": "clinic"}])
+    c.refresh()
+    assert shown_codes(checklist) == ["PREGNANCY_TEST_STALE"]
+    assert panel.cards["PREGNANCY_TEST_STALE"].finding.severity == "block"
+    assert not sign.isEnabled()
+    # Fixing the date clears it.
+    tests.set_value([{"date": VISIT_DAY.date(), "result": "negative", "setting": "clinic"}])
+    c.refresh()
+    assert shown_codes(checklist) == []
+
+    # A warning (hyperlipidaemia in the history) keeps Sign disabled until justified.
+    c.editors["conditions"].set_value(["hyperlipidaemia"])
+    c.refresh()
+    assert shown_codes(checklist) == ["HYPERLIPIDAEMIA"]
+    assert not sign.isEnabled()
+    justification = panel.cards["HYPERLIPIDAEMIA"].justification
+    assert justification is not None
+    QTest.keyClicks(justification, "Fasting TG 2.1 mmol/L; lipids at month 1")
+    assert sign.isEnabled(), panel.sign_reason.text()
+    shown = [card.finding for card in panel.ordered_cards()]
+    assert c.result is not None
+    shown_visit = json.loads(json.dumps(c.result.visit, default=str))
 
     qtbot.mouseClick(sign, Qt.MouseButton.LeftButton)
     dialog = c.sign_dialog
@@ -79,10 +111,15 @@ def test_from_sign_in_to_a_signed_initiation(
     (summary,) = services.records.for_patient(derm, patient.id)
     assert summary.id == outcome.record_id
     assert (summary.visit_kind, summary.verdict, summary.visit_date) == (
-        "initiation", "clear", VISIT_DAY.date())  # fmt: skip
+        "initiation", "needs-review", VISIT_DAY.date())  # fmt: skip
     record = services.records.get(derm, summary.id)
+    # The record holds exactly the answers and the findings that were on the screen.
+    assert record.answers == shown_visit
     assert record.answers["phq9"] == example["phq9"]
-    assert record.findings == []
+    assert [(f["code"], f["severity"], f["message"]) for f in record.findings] == [
+        (f.code, f.severity, f.message) for f in shown
+    ]
+    assert record.justifications == {"HYPERLIPIDAEMIA": "Fasting TG 2.1 mmol/L; lipids at month 1"}
     assert not [d for d in services.drafts.mine(derm) if d.patient_id == patient.id]
 
     visit.close_visit()
