@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,14 +81,21 @@ def fresh_user(w: World, role: str) -> Actor:
     return w.services.auth.login(name, PASSWORD)
 
 
-@pytest.fixture
-def world(db_url: str) -> Iterator[World]:
-    """A fresh, set-up database per test."""
-    services, clock = _open(db_url)
+@contextmanager
+def opened_world(url: str) -> Iterator[World]:
+    """The database at `url` migrated and set up (clinic, users), closed afterwards."""
+    services, clock = _open(url)
     try:
         yield setup_world(services, clock)
     finally:
         services.close()
+
+
+@pytest.fixture
+def world(db_url: str) -> Iterator[World]:
+    """A fresh, set-up database per test."""
+    with opened_world(db_url) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -14,17 +14,14 @@ from isoface_desk.services.lab_work import LabWorkService
 from isoface_desk.services.timeline import TimelineService
 from isoface_desk.ui.patients.patient_page import PatientPage
 from isoface_desk.ui.visit.style import WARN, WARN_TINT
-from tests.services.conftest import World, _open, setup_world
+from tests.services.conftest import World, opened_world
 from tests.services.test_timeline_labs import RESULTS, resulted_patient
 
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    services, clock = _open(f"sqlite:///{tmp_path / 'clinic.sqlite3'}")
-    try:
-        yield setup_world(services, clock)
-    finally:
-        services.close()
+    with opened_world(f"sqlite:///{tmp_path / 'clinic.sqlite3'}") as opened:
+        yield opened
 
 
 def test_the_page_tints_the_results_the_due_list_flags(qtbot: QtBot, world: World) -> None:

@@ -69,6 +69,14 @@ def channel() -> MessageChannel:
     return MessageChannel(show_dialogs=False)
 
 
+def show_checklist(qtbot: QtBot, checklist: VisitChecklist) -> None:
+    """Shown at the screenshots' window size, and exposed; closed with the test."""
+    qtbot.addWidget(checklist)
+    checklist.resize(1366, 728)
+    checklist.show()
+    qtbot.waitExposed(checklist)
+
+
 @pytest.fixture
 def open_checklist(
     qtbot: QtBot, forms: dict[str, Form], catalog: Catalog, channel: MessageChannel
@@ -77,10 +85,7 @@ def open_checklist(
               **kwargs: Any) -> VisitChecklist:  # fmt: skip
         kwargs.setdefault("messages", channel)
         checklist = VisitChecklist(forms[kind], context or uk_context(), catalog, **kwargs)
-        qtbot.addWidget(checklist)
-        checklist.resize(1366, 728)
-        checklist.show()
-        qtbot.waitExposed(checklist)
+        show_checklist(qtbot, checklist)
         checklist.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is checklist)
         return checklist

@@ -25,23 +25,20 @@ from tests.services.conftest import (
     PASSWORD,
     VISIT_DAY,
     World,
-    _open,
     example_patient,
+    opened_world,
     patient_signature,
-    setup_world,
 )
 from tests.services.conftest import visit as check_visit
+from tests.ui.visit.conftest import show_checklist
 
 MG_PER_DAY = 40.0
 
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    services, clock = _open(f"sqlite:///{tmp_path / 'clinic.sqlite3'}")
-    try:
-        yield setup_world(services, clock)
-    finally:
-        services.close()
+    with opened_world(f"sqlite:///{tmp_path / 'clinic.sqlite3'}") as opened:
+        yield opened
 
 
 @pytest.mark.slow
@@ -65,10 +62,7 @@ def test_a_follow_up_is_signed_with_the_password_alone(
     answers = visit_dict_to_answers(start.form, data)
     checklist = open_visit_checklist(start, derm, s.drafts, s.records, catalog=catalog,
                                      messages=channel, initial_answers=answers)  # fmt: skip
-    qtbot.addWidget(checklist)
-    checklist.resize(1366, 728)
-    checklist.show()
-    qtbot.waitExposed(checklist)
+    show_checklist(qtbot, checklist)
     c, panel = checklist.controller, checklist.view.panel
     if kind == "end-of-course":  # the last dose date fills no check field: typed here
         assert not panel.sign_button.isEnabled()

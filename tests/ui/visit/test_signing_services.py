@@ -20,21 +20,17 @@ from tests.services.conftest import (
     PASSWORD,
     VISIT_DAY,
     World,
-    _open,
     example_patient,
-    setup_world,
+    opened_world,
     visit,
 )
-from tests.ui.visit.conftest import draw_signature
+from tests.ui.visit.conftest import draw_signature, show_checklist
 
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    services, clock = _open(f"sqlite:///{tmp_path / 'clinic.sqlite3'}")
-    try:
-        yield setup_world(services, clock)
-    finally:
-        services.close()
+    with opened_world(f"sqlite:///{tmp_path / 'clinic.sqlite3'}") as opened:
+        yield opened
 
 
 @pytest.mark.slow
@@ -48,10 +44,7 @@ def test_signing_stores_what_the_screen_showed(
     answers = visit_dict_to_answers(start.form, visit("initiation"))
     checklist = open_visit_checklist(start, derm, s.drafts, s.records, catalog=catalog,
                                      messages=channel, initial_answers=answers)  # fmt: skip
-    qtbot.addWidget(checklist)
-    checklist.resize(1366, 728)
-    checklist.show()
-    qtbot.waitExposed(checklist)
+    show_checklist(qtbot, checklist)
     c = checklist.controller
     c.go_to_section("conditions")  # saved at once: the draft exists
     (draft,) = s.drafts.mine(derm)
