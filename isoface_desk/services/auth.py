@@ -76,24 +76,10 @@ class AuthService(ServiceBase):
             return _Outcome(None, WRONG)
         details = {"purpose": purpose}
         if not user.active:
-            append_event(
-                session,
-                user.username,
-                "failed login",
-                "user",
-                user.id,
-                {**details, "reason": "disabled"},
-            )
+            _failed_login(session, user, details, "disabled")
             return _Outcome(None, "This account is disabled. Ask an administrator.")
         if user.is_locked(now):
-            append_event(
-                session,
-                user.username,
-                "failed login",
-                "user",
-                user.id,
-                {**details, "reason": "locked"},
-            )
+            _failed_login(session, user, details, "locked")
             return _Outcome(None, _locked_message(user.locked_until))
         if not verify_password(user.password_hash, password):
             return _Outcome(None, self._count_failure(session, user, details, now))
@@ -112,14 +98,7 @@ class AuthService(ServiceBase):
         after = users_repo.record_failed_login(
             session, user.id, lock_after=LOCK_AFTER_FAILURES, lock_until=until
         )
-        append_event(
-            session,
-            user.username,
-            "failed login",
-            "user",
-            user.id,
-            {**details, "reason": "wrong password"},
-        )
+        _failed_login(session, user, details, "wrong password")
         if after.is_locked(now):
             append_event(
                 session,
@@ -176,3 +155,11 @@ def _locked_message(until: dt.datetime | None) -> str:
         f"Too many failed attempts: this account is locked until {when}. "
         "Try again then, or ask an administrator to reset the password."
     )
+
+
+def _failed_login(
+    session: Session, user: users_repo.User, details: dict[str, str], reason: str
+) -> None:
+    """The "failed login" audit event of a known user: the purpose and the reason."""
+    append_event(session, user.username, "failed login", "user", user.id,
+                 {**details, "reason": reason})  # fmt: skip
