@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTableWidget,
     QTabWidget,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from isoface_desk.ui.audit.filters import FilterBar
 from isoface_desk.ui.audit.integrity import IntegrityPanel
 from isoface_desk.ui.audit.model import RecordListModel
 from isoface_desk.ui.audit.record_panel import RecordPanel
+from isoface_desk.ui.widgets.search_table import search_table
 
 EVENT_COLUMNS = ("#", "When", "Who", "Action", "Target", "Details")
 LIST_SHARE = 0.6
@@ -59,17 +59,7 @@ class RecordsTab(QWidget):
         em = self.fontMetrics().height()
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Number of records found")
-        self.table = QTableView()
-        self.table.setObjectName("recordTable")
-        self.table.setAccessibleName("Signed records found")
-        self.table.setModel(model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(int(em * 1.6))
+        self.table = search_table(model, "recordTable", "Signed records found", int(em * 1.6))
         header = self.table.horizontalHeader()
         metrics = self.table.fontMetrics()
         for column, sample in enumerate(COLUMN_SAMPLES):

@@ -10,19 +10,18 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from isoface_desk.ui.patients.model import PATIENT_ID_ROLE, PatientListModel
+from isoface_desk.ui.widgets.search_table import search_table
 
 DEBOUNCE_MS = 250
 SEARCH_HINT = "Name, birth date (2004-05-10 or 10/05/2004) or clinic number"
@@ -90,17 +89,7 @@ class PatientListPage(QWidget):
         search_label.setBuddy(self.search)
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Number of patients found")
-        self.table = QTableView()
-        self.table.setObjectName("patientTable")
-        self.table.setAccessibleName("Patients found")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(int(em * 1.7))
+        self.table = search_table(self.model, "patientTable", "Patients found", int(em * 1.7))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in enumerate((12, 10, 7, 4, 9, 8)):
