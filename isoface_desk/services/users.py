@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from isoface_desk.errors import InputError
 from isoface_desk.services.context import Actor, ServiceBase
@@ -90,13 +91,8 @@ def insert_user(session: Session, new: NewUser, *, actor: str) -> users_repo.Use
     )
     if len(roles) > 1:
         user = set_roles(session, user.id, roles)
-    append_event(
-        session,
-        actor,
-        "user change",
-        "user",
-        user.id,
-        {"change": "add", "username": user.username, "roles": roles},
+    _user_change(
+        session, actor, user.id, {"change": "add", "username": user.username, "roles": roles}
     )
     return user
 
@@ -117,13 +113,8 @@ class UserService(ServiceBase):
             raise InputError("You cannot remove your own administrator role.")
         with self._unit(actor, Permission.USER_MANAGE) as session:
             user = set_roles(session, user_id, wanted)
-            append_event(
-                session,
-                actor.username,
-                "user change",
-                "user",
-                user_id,
-                {"change": "roles", "roles": sorted(wanted)},
+            _user_change(
+                session, actor.username, user_id, {"change": "roles", "roles": sorted(wanted)}
             )
             return _info(user, user.is_locked(self.now()))
 
@@ -134,9 +125,7 @@ class UserService(ServiceBase):
         with self._unit(actor, Permission.USER_MANAGE) as session:
             user = users_repo.update_user(session, user_id, active=active)
             change = "enable" if active else "disable"
-            append_event(
-                session, actor.username, "user change", "user", user_id, {"change": change}
-            )
+            _user_change(session, actor.username, user_id, {"change": change})
             return _info(user, user.is_locked(self.now()))
 
     def reset_password(self, actor: Actor, user_id: int, new_password: str) -> UserInfo:
@@ -145,14 +134,7 @@ class UserService(ServiceBase):
             target = users_repo.get_user(session, user_id)
             check_policy(new_password, target.username, demo=is_demo_clinic(session))
             user = users_repo.set_password_hash(session, user_id, hash_password(new_password))
-            append_event(
-                session,
-                actor.username,
-                "user change",
-                "user",
-                user_id,
-                {"change": "password reset"},
-            )
+            _user_change(session, actor.username, user_id, {"change": "password reset"})
             return _info(user, False)
 
     def update_details(
@@ -162,7 +144,10 @@ class UserService(ServiceBase):
             user = users_repo.update_user(
                 session, user_id, display_name=display_name, licence_number=licence_number
             )
-            append_event(
-                session, actor.username, "user change", "user", user_id, {"change": "details"}
-            )
+            _user_change(session, actor.username, user_id, {"change": "details"})
             return _info(user, user.is_locked(self.now()))
+
+
+def _user_change(session: Session, actor: str, user_id: int, details: dict[str, Any]) -> None:
+    """The "user change" audit event on `user_id`, naming what changed (never a password)."""
+    append_event(session, actor, "user change", "user", user_id, details)
