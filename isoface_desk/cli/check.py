@@ -52,6 +52,8 @@ def decode(raw: bytes) -> object:
         return json.loads(text, object_pairs_hook=json_object_hook)
     except json.JSONDecodeError as exc:
         raise InputError(f"{ROOT}: not valid JSON: {exc}") from None
+    except ValueError as exc:  # an integer literal longer than Python converts (4300 digits)
+        raise InputError(f"{ROOT}: not valid JSON: {exc}") from None
     except RecursionError:
         raise InputError(f"{ROOT}: nested too deeply") from None
 

@@ -30,7 +30,9 @@ def round2(value: Decimal | Fraction) -> float:
     """Rounded half up to 2 decimals, as the check output shows numbers."""
     if isinstance(value, Fraction):
         value = _CTX.divide(Decimal(value.numerator), Decimal(value.denominator))
-    return float(value.quantize(_CENT, rounding=ROUND_HALF_UP, context=_CTX))
+    # Enough digits for the whole part too: a valid cumulative_mg may be near 1e308.
+    digits = max(_CTX.prec, value.adjusted() + 3)
+    return float(value.quantize(_CENT, rounding=ROUND_HALF_UP, context=Context(prec=digits)))
 
 
 def mg_per_kg_day(mg_per_day: float, weight_kg: float) -> Decimal:

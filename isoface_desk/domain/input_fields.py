@@ -61,6 +61,8 @@ def shown(value: object) -> str:
         text = json.dumps(value, ensure_ascii=True, allow_nan=True)
     except (TypeError, ValueError):
         text = repr(value)
+    except RecursionError:  # junk nested deeper than the encoder goes: say what it is
+        text = json_type(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
