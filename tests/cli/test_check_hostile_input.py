@@ -65,7 +65,11 @@ def test_deeply_nested_junk_under_a_known_key_is_one_problem_line(
     raw = json.dumps(clear_visit()).replace(old, f"{key}: " + "[" * 985 + "]" * 985, 1)
     done = subprocess.run(
         [sys.executable, "-m", "isoface_desk", "check", "-"],
-        input=raw.encode(), capture_output=True, env=cli_env, timeout=60, check=False,
+        input=raw.encode(),
+        capture_output=True,
+        env=cli_env,
+        timeout=60,
+        check=False,
     )
     err = done.stderr.decode()
     assert (done.returncode, done.stdout) == (2, b""), err
