@@ -23,8 +23,11 @@ from isoface_desk.errors import IsofaceError
 from isoface_desk.ui.compose import AppParts, build_app
 from isoface_desk.ui.crash import CrashHandler
 from isoface_desk.ui.db_location import sqlite_file
+from isoface_desk.ui.gc_guard import MainThreadGarbageCollector
 from isoface_desk.ui.messages import MessageChannel, Severity
 from isoface_desk.ui.tasks import TaskRunner
+
+_collector: MainThreadGarbageCollector | None = None
 
 log = logging.getLogger("isoface.app")
 APP_NAME = "Isoface Desk"
@@ -87,6 +90,9 @@ def create_application(argv: list[str]) -> QApplication:
     fonts = config.resources_dir() / "fonts"
     for font in sorted(fonts.glob("*.ttf")):  # DejaVu: Latin, Greek, Cyrillic, Arabic names
         QFontDatabase.addApplicationFont(str(font))
+    global _collector
+    if _collector is None:  # cycles are collected on this (the GUI) thread only
+        _collector = MainThreadGarbageCollector(app)
     return app
 
 

@@ -8,6 +8,7 @@ a skip.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import uuid
@@ -37,6 +38,25 @@ def require_pg() -> str:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{reason} (required under CI=true)")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _garbage_collected_on_the_main_thread() -> Iterator[None]:
+    """As in the app (ui/gc_guard.py): no automatic cyclic collection, which could run in a
+    QThreadPool worker and destroy Qt objects there; collections happen between tests."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    yield
+    if was_enabled:
+        gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_between_tests() -> Iterator[None]:
+    yield
+    from isoface_desk.ui.gc_guard import collect_if_due
+
+    collect_if_due()
 
 
 @pytest.fixture(autouse=True)
