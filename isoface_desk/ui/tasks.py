@@ -124,6 +124,9 @@ class TaskRunner:
     def __init__(self, pool: QThreadPool | None = None) -> None:
         self.pool = pool or QThreadPool.globalInstance()
         self._running: set[Task] = set()
+        # Tasks that delivered their final signal but whose worker may still be returning
+        # from run(): kept so that their Qt objects are released on this (the GUI) thread.
+        self._retired: list[Task] = []
 
     def start(
         self,
@@ -153,10 +156,16 @@ class TaskRunner:
         self._running.add(task)
         # Connected last, so the task outlives every slot of its final emission.
         for signal in (task.signals.finished, task.signals.failed, task.signals.cancelled):
-            signal.connect(lambda *_args, t=task: self._running.discard(t))
+            signal.connect(lambda *_args, t=task: self._retire(t))
         log.debug("task %s started", task.name)
         self.pool.start(task)
         return task
+
+    def _retire(self, task: Task) -> None:
+        self._running.discard(task)
+        self._retired = [t for t in self._retired if not t.done.is_set()]
+        if not task.done.is_set():
+            self._retired.append(task)
 
     def running(self) -> int:
         """How many submitted tasks have not delivered their final signal yet."""
