@@ -1,8 +1,11 @@
-"""`isoface-desk orders due|print|export-fhir`: the nurses' lab orders from the command line.
+"""`isoface-desk orders due|print|export-fhir|result|import`: the nurses' lab orders from
+the command line.
 
     isoface-desk orders due --on 2026-10-05 [--json] --user nurse
     isoface-desk orders print --on 2026-10-05 --out orders.pdf [--labels] --user nurse
     isoface-desk orders export-fhir --out labs.json --user nurse
+    isoface-desk orders result LO-000061 --date 2026-10-05 --value TG=9.5:mmol/L --user nurse
+    isoface-desk orders import results.csv --user nurse       (cli/order_results.py)
 
 Each signs in (`--user`, password from $ISOFACE_PASSWORD or a prompt; cli/login.py) and is
 audited; files are written atomically. The due list names patients by clinic number only;
@@ -18,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from isoface_desk.cli import order_results
 from isoface_desk.cli.args import iso_date, usage
 from isoface_desk.cli.login import add_login_arguments
 
@@ -31,7 +35,8 @@ PRINT_GROUPS = ("overdue", "today")
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "orders",
-        help="lab orders: the due list, printing order forms, FHIR export (sign-in required)",
+        help="lab orders: the due list, printing order forms, results, FHIR export and "
+        "import (sign-in required)",
         description="The nurses' lab orders. Every subcommand signs in with --user.",
     )
     parser.set_defaults(func=lambda _args: usage(parser))
@@ -57,6 +62,7 @@ def register(subparsers: Any) -> None:
     fhir.add_argument("--out", type=Path, required=True, metavar="FILE", help="JSON to write")
     add_login_arguments(fhir)
     fhir.set_defaults(func=run_export_fhir)
+    order_results.register(sub)
 
 
 def _register_print(sub: Any) -> None:

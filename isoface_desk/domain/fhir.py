@@ -8,6 +8,7 @@ range high, interpretation H/A/N; presence tests with a SNOMED CT positive/negat
 Patients and practitioners are entries of the bundle, identified by clinic number and
 licence number. Every fullUrl is a urn:uuid derived from the clinic's identifier base and
 the record's identity, so the same data always gives the same bundle.
+domain/fhir_read.py reads the results back from such a bundle (or a laboratory's).
 """
 
 from __future__ import annotations
@@ -233,3 +234,4 @@ def _concept(system: str, code: str, display: str, text: str | None = None) -> d
 def _quantity(value: float, unit: str) -> dict[str, Any]:
     number: float | int = int(value) if float(value).is_integer() else value
     return {"value": number, "unit": unit, "system": UCUM, "code": unit}
+

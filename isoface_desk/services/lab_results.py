@@ -120,6 +120,51 @@ def _newer_or_worse(new: ResultLine, old: ResultLine) -> bool:
     return worst([new.level, old.level]) == new.level and new.level != old.level
 
 
+def order_problems(order: LabOrder, given: Sequence[str]) -> list[str]:
+    """What is wrong with results for tests `given` on `order`, as a whole: a test twice,
+    one not ordered, one missing, a cancelled order (each entry is checked on its own by
+    the domain's `result_problems`)."""
+    wanted = [str(t) for t in order.tests]
+    code = order_code(order.id)
+    problems = [f"{t}: entered twice" for t in sorted({t for t in given if given.count(t) > 1})]
+    problems += [f"{t}: not ordered on {code}" for t in given if t not in wanted]
+    problems += [f"{t}: no result entered" for t in wanted if t not in given]
+    if order.status == "cancelled":
+        problems.append(f"{code} was cancelled; it takes no results")
+    return problems
+
+
+def profile_labs(session: Session, catalog: Catalog, on: dt.date) -> LabParams:
+    """The laboratory parameters of the clinic's profile in force on `on`."""
+    clinic = clinic_repo.get_clinic(session)
+    if clinic is None:
+        raise NotFound("The clinic has not been set up yet.")
+    return resolve_profile(catalog, clinic.jurisdiction_profile, on).labs
+
+
+def store_results(
+    session: Session,
+    actor: Actor,
+    order: LabOrder,
+    entries: Sequence[ResultEntry],
+    catalog: Catalog,
+) -> LabOrder:
+    """Grade checked entries, store them on `order` and append its audit event ("result",
+    or "correct result" for an order already resulted), inside the caller's unit of work:
+    the nurse's dialog (LabResultService.record) and a file import (services/lab_import.py)
+    store through here."""
+    results: dict[str, Any] = {}
+    for entry in entries:
+        graded = assess_result(entry, profile_labs(session, catalog, entry.result_date))
+        results[entry.test] = entry.stored(graded)
+    level = worst([r["level"] for r in results.values()])
+    stored = orders_repo.record_results(session, order.id, results, abnormal=level != "normal")
+    action = "correct result" if order.status == "resulted" else "result"
+    details = {"tests": sorted(results), "abnormal": level != "normal", "level": level}
+    append_event(session, actor.username, action, "order", order.id, details)
+    return stored
+
+
 class LabResultService(CatalogServiceBase):
     def __init__(
         self,
@@ -144,44 +189,20 @@ class LabResultService(CatalogServiceBase):
             return self._params(session, on)
 
     def _params(self, session: Session, on: dt.date) -> LabParams:
-        clinic = clinic_repo.get_clinic(session)
-        if clinic is None:
-            raise NotFound("The clinic has not been set up yet.")
-        return resolve_profile(self.catalog, clinic.jurisdiction_profile, on).labs
+        return profile_labs(session, self.catalog, on)
 
     def record(self, actor: Actor, order_id: int, entries: Sequence[ResultEntry]) -> LabOrder:
         """Store the results of every test of an order and mark it resulted (audited)."""
         with self._unit(actor, Permission.ORDER_WRITE) as session:
             order = orders_repo.get_order(session, order_id)
-            self._check(order, entries)
-            results: dict[str, Any] = {}
+            problems = order_problems(order, [e.test for e in entries])
+            wanted = [str(t) for t in order.tests]
             for entry in entries:
-                graded = assess_result(entry, self._params(session, entry.result_date))
-                results[entry.test] = entry.stored(graded)
-            level = worst([r["level"] for r in results.values()])
-            stored = orders_repo.record_results(
-                session, order_id, results, abnormal=level != "normal"
-            )
-            action = "correct result" if order.status == "resulted" else "result"
-            details = {"tests": sorted(results), "abnormal": level != "normal", "level": level}
-            append_event(session, actor.username, action, "order", order_id, details)
-            return stored
-
-    def _check(self, order: LabOrder, entries: Sequence[ResultEntry]) -> None:
-        wanted = [str(t) for t in order.tests]
-        given = [e.test for e in entries]
-        code = order_code(order.id)
-        problems = [f"{t}: entered twice" for t in sorted({t for t in given if given.count(t) > 1})]
-        problems += [f"{t}: not ordered on {code}" for t in given if t not in wanted]
-        problems += [f"{t}: no result entered" for t in wanted if t not in given]
-        if order.status == "cancelled":
-            problems.append(f"{code} was cancelled; it takes no results")
-        today = self.today()
-        for entry in entries:
-            if entry.test in wanted:
-                problems += result_problems(entry, self.tests, today)
-        if problems:
-            raise InputError(problems)
+                if entry.test in wanted:
+                    problems += result_problems(entry, self.tests, self.today())
+            if problems:
+                raise InputError(problems)
+            return store_results(session, actor, order, entries, self.catalog)
 
     def patient_results(self, actor: Actor, patient_id: int) -> PatientResults:
         """Every result of the patient, graded, and the latest per test (patient page)."""

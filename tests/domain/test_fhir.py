@@ -5,6 +5,7 @@ and results say."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from datetime import UTC, date, datetime
 from typing import Any
@@ -20,6 +21,7 @@ from isoface_desk.domain.fhir import (
     bundle_json,
     fhir_bundle,
 )
+from isoface_desk.domain.fhir_read import read_observations
 from isoface_desk.domain.lab_orders import (
     ORDER_STATUSES,
     LabOrder,
@@ -30,6 +32,7 @@ from isoface_desk.domain.lab_orders import (
     order_from_due_test,
     order_number,
 )
+from isoface_desk.domain.lab_results import ResultEntry
 from isoface_desk.domain.lab_schedule import CourseInfo, lab_schedule
 from isoface_desk.domain.lab_tests import default_lab_tests
 from isoface_desk.errors import InputError
@@ -282,3 +285,67 @@ def test_printed_order_ids_round_trip_to_stored_numbers() -> None:
             order_number(bad)
     with pytest.raises(InputError, match="out of range"):
         order_code(0)
+
+
+# Reading results back (domain/fhir_read.py), as `orders import` does.
+
+STORED_LIPIDS = dataclasses.replace(LIPIDS, order_id="LO-000123")
+STORED_PREGNANCY = dataclasses.replace(PREGNANCY, order_id="LO-000124")
+STORED_RESULTS = [
+    LabResult("LO-000123", "TG", date(2026, 10, 8), 797.13, "mg/dL", None, abnormal=True),
+    LabResult("LO-000123", "ALT", date(2026, 10, 8), 31, "U/L", 45),
+    LabResult("LO-000124", "HCG", date(2026, 10, 10), "negative"),
+]
+
+
+def stored_bundle() -> dict[str, Any]:
+    return fhir_bundle([STORED_LIPIDS, STORED_PREGNANCY], STORED_RESULTS, CLINIC,
+                       default_lab_tests(), WHEN)  # fmt: skip
+
+
+def observation_index(bundle: dict[str, Any], test_loinc: str) -> int:
+    return next(i for i, e in enumerate(bundle["entry"])
+                if e["resource"]["resourceType"] == "Observation"
+                and e["resource"]["code"]["coding"][0]["code"] == test_loinc)  # fmt: skip
+
+
+def test_observations_read_back_as_the_results_they_were_made_from() -> None:
+    bundle = json.loads(bundle_json(stored_bundle()))
+    found = read_observations(bundle, default_lab_tests())
+    assert found.problems == [] and found.format == "FHIR R4 Bundle"
+    got = {(r.order_id, r.entry.test): r.entry for r in found.rows}
+    assert got == {
+        (123, "TG"): ResultEntry("TG", date(2026, 10, 8), 797.13, "mg/dL", None),
+        (123, "ALT"): ResultEntry("ALT", date(2026, 10, 8), 31.0, "U/L", 45.0),
+        (124, "HCG"): ResultEntry("HCG", date(2026, 10, 10), "negative"),
+    }
+    tg = observation_index(bundle, "2571-8")
+    assert f"entry[{tg}]" in [r.where for r in found.rows]
+
+
+def test_a_laboratorys_observation_may_name_the_order_by_identifier_alone() -> None:
+    bundle = stored_bundle()
+    observations = [e for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"]
+    observations[0]["resource"]["basedOn"] = [{"identifier": {"value": "LO-000123"}}]
+    only = {"resourceType": "Bundle", "type": "collection", "entry": observations[:1]}
+    found = read_observations(only, default_lab_tests())
+    assert found.problems == [] and [r.order_id for r in found.rows] == [123]
+
+
+def test_unreadable_observations_are_named_by_entry_index_with_what_is_wrong() -> None:
+    bundle = stored_bundle()
+    tg, alt = observation_index(bundle, "2571-8"), observation_index(bundle, "1742-6")
+    bundle["entry"][tg]["resource"].update(status="preliminary", basedOn=[])
+    bundle["entry"][alt]["resource"]["valueQuantity"]["value"] = "31"
+    bundle["entry"][alt]["resource"]["code"]["coding"][0]["code"] = "0000-0"
+    found = read_observations(bundle, default_lab_tests())
+    assert [r.entry.test for r in found.rows] == ["HCG"]
+    assert sorted(found.problems) == sorted([
+        f"entry[{tg}]: basedOn names no lab order (a ServiceRequest of the bundle with its "
+        "requisition, or an identifier such as LO-000061)",
+        f"entry[{tg}]: status 'preliminary' is not a final result",
+        f"entry[{alt}]: code: no LOINC code of a known lab test (LOINC: 0000-0)",
+        f"entry[{alt}]: valueQuantity.value is not a number (or there is no value)",
+    ])  # fmt: skip
+    with pytest.raises(InputError, match="not a FHIR Bundle"):
+        read_observations({"resourceType": "Patient"}, default_lab_tests())
