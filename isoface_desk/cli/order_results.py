@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ from isoface_desk.errors import InputError, NotFound
 
 if TYPE_CHECKING:
     from isoface_desk.domain.lab_results import ResultEntry
-    from isoface_desk.storage.repositories.lab_orders import LabOrder
+    from isoface_desk.services.lab_results import ResultLine
 
 VALUE_SYNTAX = "TEST=NUMBER[:UNIT], e.g. TG=9.5:mmol/L or HCG=negative"
 
@@ -80,7 +80,7 @@ def _bad_input() -> Iterator[None]:
 def run_result(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
     from isoface_desk.domain.lab_import import order_ref, with_default_unit
-    from isoface_desk.services.lab_results import LabResultService
+    from isoface_desk.services.lab_results import LabResultService, result_lines
 
     with _bad_input():
         order_id = order_ref(args.order)
@@ -90,7 +90,7 @@ def run_result(args: argparse.Namespace) -> int:
         entries = [with_default_unit(e, results.tests) for e in entries]
         with _bad_input():
             stored = results.record(actor, order_id, entries)
-    print("\n".join(stored_lines(stored)))
+    print("\n".join(stored_lines(result_lines(stored))))
     return 0
 
 
@@ -139,14 +139,13 @@ def _limits(ulns: list[str], tests: dict[str, Any], problems: list[str]) -> dict
     return limits
 
 
-def stored_lines(order: LabOrder) -> list[str]:
-    """What was stored on one order, a line per test with its grade."""
+def stored_lines(lines: Sequence[ResultLine]) -> list[str]:
+    """What was stored on one order (services/lab_results.py result_lines): a line per
+    test with its grade."""
     from isoface_desk.domain.lab_results import worst
-    from isoface_desk.services.lab_results import result_lines
 
-    lines = result_lines(order)
     level = worst([line.level for line in lines])
-    out = [f"{lines[0].code if lines else order.id}: resulted, {level}"]
+    out = [f"{lines[0].code}: resulted, {level}"] if lines else []
     for line in lines:
         entry = line.entry
         shown = entry.value if isinstance(entry.value, str) else f"{entry.value:g} {entry.unit}"
@@ -159,12 +158,13 @@ def stored_lines(order: LabOrder) -> list[str]:
 def run_import(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
     from isoface_desk.services.lab_import import LabImportService
+    from isoface_desk.services.lab_results import result_lines
 
     with signed_in(args) as (services, actor):
         importer = LabImportService(services.engine, now=services.orders.now)
         with _bad_input():
             done = importer.import_file(actor, args.file)
     for order in done.orders:
-        print("\n".join(stored_lines(order)))
+        print("\n".join(stored_lines(result_lines(order))))
     print(f"{done.format}: {done.results} result(s) of {len(done.orders)} order(s) stored")
     return 0
