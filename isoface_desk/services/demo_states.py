@@ -60,6 +60,7 @@ NORMAL_RESULTS: dict[str, dict[str, Any]] = {
 }
 MG_PER_DAY = 40.0
 RAISED_MG_PER_DAY = 60.0
+STOP_REASON = "Stopped early at the patient's request."
 
 
 def _days(n: int) -> dt.timedelta:
@@ -126,7 +127,7 @@ class DemoSeeder:
         self,
         index: int,
         patient_id: int,
-        course_id: int,
+        course_id: int | None,
         kind: str,
         day: dt.date,
         facts: DemoPatientFacts,
@@ -151,7 +152,16 @@ class DemoSeeder:
             self._signatures(index, kind, data),
             DEMO_PASSWORD,
         )
+        if kind == "initiation" and course_id is None:
+            self.courses += 1  # signing the initiation started the course, as in the app
         return signed.record_id
+
+    def _initiate(self, index: int, patient_id: int, start: dt.date, facts: DemoPatientFacts,
+                  twist: Twist = Twist.NONE) -> tuple[int, int]:  # fmt: skip
+        """Sign the initiation, which starts the course: (record id, course id)."""
+        record_id = self._sign(index, patient_id, None, "initiation", start, facts, twist=twist)
+        (course,) = self.services.courses.for_patient(self.derm, patient_id)
+        return record_id, course.id
 
     def _work_orders(self, patient_id: int) -> None:
         """The nurse's past work: orders due before today resulted, this week's printed."""
@@ -199,14 +209,11 @@ class DemoSeeder:
 
     def _month_1(self, index: int, patient_id: int, facts: DemoPatientFacts) -> int:
         start = self.today - _days(STARTED_DAYS_AGO["month-1"])
-        course_id = self._course(patient_id, start)
-        self._sign(index, patient_id, course_id, "initiation", start, facts)
-        return course_id
+        return self._initiate(index, patient_id, start, facts)[1]
 
     def _on_treatment(self, index: int, patient_id: int, facts: DemoPatientFacts) -> int:
         start = self.today - _days(STARTED_DAYS_AGO["on-treatment"])
-        course_id = self._course(patient_id, start)
-        self._sign(index, patient_id, course_id, "initiation", start, facts)
+        course_id = self._initiate(index, patient_id, start, facts)[1]
         first = start + _days(DAYS_SUPPLY)
         self._sign(
             index,
@@ -217,8 +224,7 @@ class DemoSeeder:
             facts,
             cumulative_mg=MG_PER_DAY * DAYS_SUPPLY,
         )
-        self.services.courses.change_dose(self.derm, course_id, first, RAISED_MG_PER_DAY)
-        self._sign(
+        self._sign(  # at the raised dose: signing changes the course's dose
             index,
             patient_id,
             course_id,
@@ -235,8 +241,7 @@ class DemoSeeder:
         start = self.today - _days(STARTED_DAYS_AGO[state])
         visits = 5 if state == "completed" else 1
         end = start + _days(DAYS_SUPPLY * (visits + 1))
-        course_id = self._course(patient_id, start)
-        self._sign(index, patient_id, course_id, "initiation", start, facts)
+        course_id = self._initiate(index, patient_id, start, facts)[1]
         self._sign(
             index,
             patient_id,
@@ -246,9 +251,12 @@ class DemoSeeder:
             facts,
             cumulative_mg=MG_PER_DAY * DAYS_SUPPLY,
         )
-        status = "completed" if state == "completed" else "stopped"
-        self.services.courses.end(self.derm, course_id, end, status=status)
-        self._sign(index, patient_id, course_id, "end-of-course", end, facts)
+        if state == "completed":  # the end-of-course visit completes the course
+            self._sign(index, patient_id, course_id, "end-of-course", end, facts)
+        else:  # stopped early by the prescriber, with the reason
+            self.services.courses.end(
+                self.derm, course_id, end, status="stopped", reason=STOP_REASON
+            )
         return course_id
 
     def _completed(self, index: int, patient_id: int, facts: DemoPatientFacts) -> int:
@@ -259,11 +267,8 @@ class DemoSeeder:
 
     def _corrected(self, index: int, patient_id: int, facts: DemoPatientFacts) -> int:
         start = self.today - _days(STARTED_DAYS_AGO["corrected"])
-        course_id = self._course(patient_id, start)
         twist = Twist.PSYCHIATRIC_HISTORY
-        record_id = self._sign(
-            index, patient_id, course_id, "initiation", start, facts, twist=twist
-        )
+        record_id, course_id = self._initiate(index, patient_id, start, facts, twist)
         data = visit_dict("initiation", start, facts, twist=twist)
         data["patient"]["weight_kg"] = facts.weight_kg + 2.5
         self.services.records.correct_record(

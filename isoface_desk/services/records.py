@@ -40,6 +40,7 @@ from isoface_desk.services.visit_checks import (
     form_for,
     signers_of,
 )
+from isoface_desk.services.visit_course import CoursePlan, apply_to_course
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.canonical import sha256_hex
 from isoface_desk.storage.handles import Session
@@ -77,6 +78,7 @@ class SignedVisit:
     pdf_hash: str | None
     verdict: str
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    course_id: int | None = None  # the course the record belongs to (an initiation's new one)
 
 
 @dataclass(frozen=True)
@@ -129,9 +131,14 @@ class RecordService(CatalogServiceBase):
         draft_id: int | None = None,
         corrects_record_id: int | None = None,
         correction_reason: str | None = None,
+        course_plan: CoursePlan | None = None,
     ) -> SignedVisit:
-        """Sign a visit into an immutable record (see the module docstring)."""
+        """Sign a visit into an immutable record (see the module docstring). Unless it is a
+        correction, the visit also starts, changes or ends its course (services/visit_course)
+        in the same transaction; `course_plan` is what an initiation plans."""
         require(actor, Permission.RECORD_SIGN)
+        if corrects_record_id is None:
+            require(actor, Permission.COURSE_WRITE)
         try:
             prepared = self._prepare(kind, visit_dict, justifications)
         except SigningRefused as refused:
@@ -147,6 +154,10 @@ class RecordService(CatalogServiceBase):
             if patient.birth_date != prepared.visit.patient.birth_date:
                 raise InputError("patient.birth_date: does not match the patient's record.")
             check_course(session, patient_id, course_id)
+            if corrects_record_id is None:
+                course_id = apply_to_course(
+                    session, actor, patient_id, course_id, prepared.visit, course_plan
+                )
             new = NewRecord(
                 patient_id=patient_id,
                 course_id=course_id,
@@ -207,6 +218,7 @@ class RecordService(CatalogServiceBase):
             stored.pdf_hash,
             stored.verdict,
             prepared.evaluation.findings,
+            course_id,
         )
 
     def _note_block(

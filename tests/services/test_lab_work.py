@@ -120,7 +120,7 @@ def test_an_early_end_moves_the_end_tests_and_keeps_printed_ones(shared_world: W
     month4 = [o for o in orders_of(w, pid) if occasion(o.key)[0] == "month 4"]
     LabWorkService(w.services.engine).mark_printed(nurse, [order_code(o.id) for o in month4])
     end = D(2026, 8, 20)
-    w.services.courses.end(w.first, cid, end, status="stopped")
+    w.services.courses.end(w.first, cid, end, status="stopped", reason="patient request")
     after = orders_of(w, pid)
     assert {o.id: o.status for o in after if o.id in {m.id for m in month4}} == {
         m.id: "printed" for m in month4

@@ -62,7 +62,7 @@ def test_an_early_end_keeps_printed_orders_and_cancels_the_rest(shared_world: Wo
     late = [o for o in planned if o.due_from > START_DAY + dt.timedelta(days=90)]
     printed = s.orders.mark_printed(nurse, [late[0].id])[0]
     end = START_DAY + dt.timedelta(days=60)
-    change = s.courses.end(shared_world.first, cid, end, status="stopped")
+    change = s.courses.end(shared_world.first, cid, end, status="stopped", reason="raised ALT")
     assert change.course.status == "stopped" and change.orders.cancelled > 0
     after = orders(shared_world, pid)
     assert next(o for o in after if o.id == printed.id).status == "printed"

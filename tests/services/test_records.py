@@ -17,6 +17,7 @@ from isoface_desk.domain.check_input import parse_visit
 from isoface_desk.domain.engine import evaluate
 from isoface_desk.errors import AuthenticationError, InputError, NotFound
 from isoface_desk.services.demo_visits import JUSTIFICATIONS, Twist
+from isoface_desk.services.courses import CourseStart
 from isoface_desk.services.records import SignatureInput, SignedVisit, SigningRefused
 from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.integrity import verify_database
@@ -24,6 +25,7 @@ from isoface_desk.storage.repositories import clinic as clinic_repo
 from isoface_desk.storage.repositories import records as records_repo
 from tests.services.conftest import (
     PASSWORD,
+    VISIT_DAY,
     World,
     example_patient,
     fresh_user,
@@ -150,6 +152,8 @@ def test_signatures_are_required(shared_world: World) -> None:
     with pytest.raises(InputError, match="drawn signature"):
         sign(shared_world, pid, visit(), signatures=empty)
 
+START = CourseStart(start_date=VISIT_DAY, product="Isoface 20 mg", strength_mg=20, mg_per_day=40)
+
 
 @pytest.mark.parametrize("kind", ["follow-up", "end-of-course"])
 def test_a_visit_whose_form_asks_no_drawn_signature_is_signed_by_password(
@@ -159,13 +163,16 @@ def test_a_visit_whose_form_asks_no_drawn_signature_is_signed_by_password(
     pid = new_patient(w)
     derm = fresh_user(w, "dermatologist")  # the wrong password below counts against it
     data = visit(kind)
+    with pytest.raises(InputError, match="needs an active treatment course"):
+        w.services.records.sign_visit(derm, pid, None, kind, data, {}, [], PASSWORD)
+    cid = w.services.courses.start(w.first, pid, START).course.id
     with pytest.raises(InputError, match="asks for no signature of the patient"):
-        w.services.records.sign_visit(derm, pid, None, kind, data, {}, patient_signature(),
+        w.services.records.sign_visit(derm, pid, cid, kind, data, {}, patient_signature(),
                                       PASSWORD)  # fmt: skip
     with pytest.raises(AuthenticationError):
-        w.services.records.sign_visit(derm, pid, None, kind, data, {}, [], "Not-my-password-1")
+        w.services.records.sign_visit(derm, pid, cid, kind, data, {}, [], "Not-my-password-1")
     assert records_of(w, pid) == []
-    signed = w.services.records.sign_visit(derm, pid, None, kind, data, {}, [], PASSWORD)
+    signed = w.services.records.sign_visit(derm, pid, cid, kind, data, {}, [], PASSWORD)
     record = w.services.records.get(derm, signed.record_id)
     assert record.visit_kind == kind
     assert [(e["role"], e["method"]) for e in record.signatures] == [

@@ -59,7 +59,8 @@ def test_values_of_a_signed_visit_are_graded_by_the_same_rule(shared_world: Worl
     pid = resulted_patient(w)
     raised = visit(twist=Twist.ALT_RAISED)  # a later visit: ALT 52 U/L (ULN 45), TG normal
     justification = {"LIVER_ENZYMES_HIGH": JUSTIFICATIONS["LIVER_ENZYMES_HIGH"]}
-    w.services.records.sign_visit(derm, pid, None, "initiation", raised, justification,
+    (course,) = w.services.courses.for_patient(derm, pid)
+    w.services.records.sign_visit(derm, pid, course.id, "initiation", raised, justification,
                                   patient_signature(), PASSWORD)  # fmt: skip
     labs = {v.test: v for v in TimelineService(w.services.engine).for_patient(derm, pid).labs}
     taken = dt.date.fromisoformat(raised["labs"][0]["date"])
