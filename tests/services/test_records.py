@@ -16,8 +16,8 @@ from isoface_desk.domain.catalog import default_catalog
 from isoface_desk.domain.check_input import parse_visit
 from isoface_desk.domain.engine import evaluate
 from isoface_desk.errors import AuthenticationError, InputError, NotFound
-from isoface_desk.services.demo_visits import JUSTIFICATIONS, Twist
 from isoface_desk.services.courses import CourseStart
+from isoface_desk.services.demo_visits import JUSTIFICATIONS, Twist
 from isoface_desk.services.records import SignatureInput, SignedVisit, SigningRefused
 from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.integrity import verify_database
