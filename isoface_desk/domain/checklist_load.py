@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from isoface_desk.domain.checklist_conditions import ConditionReader
 from isoface_desk.domain.checklist_fields import FIELD_SPECS, REQUIRED_FIELDS, FieldSpec
+from isoface_desk.domain.checklist_help import read_help
 from isoface_desk.domain.checklist_model import ANSWER_TYPES, Form, Option, Question, Section
 from isoface_desk.domain.formdata import Reader, file_hash, load_toml
 from isoface_desk.domain.visit import VISIT_KINDS
@@ -33,7 +34,8 @@ CODE_LISTS: tuple[str, ...] = ("contraception-methods", "counselling", "conditio
 SUGGESTIONS: tuple[str, ...] = ("medicines",)
 _QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SECTION_ID = re.compile(r"^[a-z][a-z0-9-]*$")
-_COMMON = ("id", "label", "help", "type", "field", "covers", "required", "required_when", "when")
+_COMMON = ("id", "label", "help", "profile_help", "type", "field", "covers", "required",
+           "required_when", "when")  # fmt: skip
 _BY_TYPE: dict[str, tuple[str, ...]] = {
     "bool": ("default",),
     "choice": ("options", "codes", "default"),
@@ -159,7 +161,7 @@ class _FormParser:
 
     def section(self, table: dict[str, Any], where: str) -> Section | None:
         r = self.r
-        r.unknown_keys(table, ("id", "title", "help", "when", "questions"), where)
+        r.unknown_keys(table, ("id", "title", "help", "profile_help", "when", "questions"), where)
         sid = _text(r, table, "id", where)
         r.check(not sid or bool(_SECTION_ID.match(sid)), f"{where}.id",
                 f"{sid!r} must be lower-case letters, digits and hyphens")  # fmt: skip
@@ -174,10 +176,10 @@ class _FormParser:
             if q is not None:
                 self.earlier[q.id] = q
                 questions.append(q)
-        help_text = _text(r, table, "help", where, required=False)
+        help_text, variants = read_help(r, table, where, self.refs.profile_ids)
         if not (sid and title and questions):
             return None
-        return Section(sid, title, tuple(questions), help_text, when)
+        return Section(sid, title, tuple(questions), help_text, when, variants)
 
     def question(
         self,
@@ -194,7 +196,7 @@ class _FormParser:
         label = _text(r, table, "label", where)
         fld, spec = self._field(table, where, qtype, qid, record)
         covers = self._covers(table, where, qid, record)
-        opts = self._choices(table, where, qtype, spec)
+        opts = self._choices(table, where, qtype, spec, scope if record is not None else None)
         num = self._number(table, where, qtype, spec)
         fields = self._records(table, where, qtype, spec)
         extra = self._extras(table, where, qtype)
@@ -203,10 +205,11 @@ class _FormParser:
         r.check(not (required and required_when), f"{where}.required_when",
                 "give either required or required_when, not both")  # fmt: skip
         when = self.conditions.read(table, "when", where, scope)
+        help_text, variants = read_help(r, table, where, self.refs.profile_ids)
         if not (qid and label and qtype in ANSWER_TYPES) or qid in scope:
             return None
         q = Question(
-            id=qid, label=label, type=qtype, help=_text(r, table, "help", where, required=False),
+            id=qid, label=label, type=qtype, help=help_text, profile_help=variants,
             field=fld if spec is not None else None, covers=covers,
             required=required, required_when=required_when, when=when, fields=fields,
             **opts, **num, **extra,
@@ -281,8 +284,9 @@ class _FormParser:
         return tuple(paths)
 
     def _choices(
-        self, table: dict[str, Any], where: str, qtype: str, spec: FieldSpec | None
-    ) -> dict[str, Any]:
+        self, table: dict[str, Any], where: str, qtype: str, spec: FieldSpec | None,
+        record: Mapping[str, Question] | None,
+    ) -> dict[str, Any]:  # fmt: skip
         if qtype not in ("choice", "multi-choice"):
             return {}
         r = self.r
@@ -294,13 +298,18 @@ class _FormParser:
             r.one_of(codes, self.refs.code_lists, f"{where}.codes")
             if spec is not None and spec.codes and codes != spec.codes:
                 r.problem(f"{where}.codes", f"this field takes codes from {spec.codes!r}")
-        options = self._options(table, where, spec) if has_options else ()
+        options = self._options(table, where, spec, record) if has_options else ()
         allow_other = r.get(table, "allow_other", bool, where, default=False, required=False)
         return {"codes": codes, "options": options, "allow_other": bool(allow_other)}
 
     def _options(
-        self, table: dict[str, Any], where: str, spec: FieldSpec | None
+        self,
+        table: dict[str, Any],
+        where: str,
+        spec: FieldSpec | None,
+        record: Mapping[str, Question] | None,
     ) -> tuple[Option, ...]:
+        """Inline options; in a record an option may have a `when` on earlier sub-fields."""
         r = self.r
         allowed: frozenset[str] | tuple[str, ...] = ()
         if spec is not None:
@@ -308,14 +317,15 @@ class _FormParser:
         out: list[Option] = []
         for i, row in enumerate(r.list_of(table, "options", dict, where)):
             at = f"{where}.options[{i}]"
-            r.unknown_keys(row, ("value", "label"), at)
+            r.unknown_keys(row, ("value", "label", *(("when",) if record is not None else ())), at)
+            when = None if record is None else self.conditions.read(row, "when", at, record)
             value, label = _text(r, row, "value", at), _text(r, row, "label", at)
             if value and allowed and value not in allowed:
                 r.problem(f"{at}.value", f"{value!r} is not one of {', '.join(sorted(allowed))}")
             if value in {o.value for o in out}:
                 r.problem(f"{at}.value", f"{value!r} is listed twice")
             elif value and label:
-                out.append(Option(value, label))
+                out.append(Option(value, label, when=when))
         r.check(bool(out) or not table.get("options"), f"{where}.options", "must not be empty")
         return tuple(out)
 

@@ -22,6 +22,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from isoface_desk.domain.checklist_help import ProfileHelp
 from isoface_desk.domain.visit import age_on
 
 ANSWER_TYPES: tuple[str, ...] = ("bool", "choice", "multi-choice", "date", "number", "text",
@@ -36,6 +37,7 @@ class Option:
     value: str
     label: str
     detail: str = ""  # longer text to show beside it (a counselling item's patient text)
+    when: Condition | None = None  # offered only when it holds (in a record: that record's)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class Question:
     fields: tuple[Question, ...] = ()  # records: the sub-fields of one record
     questionnaire: str | None = None
     signer: str | None = None
+    profile_help: tuple[ProfileHelp, ...] = ()  # help variants by profile (checklist_help)
 
     def sub(self, sub_id: str) -> Question | None:
         return next((f for f in self.fields if f.id == sub_id), None)
@@ -96,6 +99,7 @@ class Section:
     questions: tuple[Question, ...]
     help: str = ""
     when: Condition | None = None
+    profile_help: tuple[ProfileHelp, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,22 +163,30 @@ def is_blank(value: object) -> bool:
 
 
 def is_answered(question: Question, value: object) -> bool:
-    """Whether a person has answered: a records question needs a non-blank row, a
-    questionnaire every item; an empty multi-choice list is the answer "none of these"."""
+    """Whether a person has answered: a records question needs a non-blank row or no row
+    at all (every entry removed: the answer "none"), a questionnaire every item; an empty
+    multi-choice list is the answer "none of these"."""
     if is_blank(value):
         return False
     if question.type == "questionnaire":
         items = questionnaire_items(value)
         return bool(items) and all(v is not None for v in items or ())
     if question.type == "records":
-        return any(not row_is_blank(question, row) for row in _rows(value))
+        rows = _rows(value)
+        return not rows or any(not row_is_blank(question, row) for row in rows)
     if question.type == "bool":
         return isinstance(value, bool)
     return True
 
 
 def row_is_blank(question: Question, row: Mapping[str, Any]) -> bool:
-    return all(is_blank(row.get(f.id)) for f in question.fields)
+    """Nothing typed in: every sub-field blank or still at its default (a new medicine row
+    says "By mouth" by itself; it is no entry until a name is given)."""
+    return all(_blank_or_default(f, row.get(f.id)) for f in question.fields)
+
+
+def _blank_or_default(sub: Question, value: object) -> bool:
+    return is_blank(value) or (sub.default is not None and _same(value, sub.default))
 
 
 def _rows(value: object) -> list[Mapping[str, Any]]:
@@ -316,3 +328,14 @@ def visible_fields(
         if sub.id in row:
             seen[sub.id] = row[sub.id]
     return visible
+
+
+def visible_options(
+    record: Question, sub: Question, row: Mapping[str, Any], context: VisitContext
+) -> tuple[Option, ...]:
+    """The options of a record's choice sub-field offered for one record (an option's
+    `when` names earlier sub-fields: e.g. U/L only for ALT and AST)."""
+    index = {f.id: f for f in record.fields}
+    seen = {k: v for k, v in row.items() if k in index}
+    return tuple(o for o in sub.options
+                 if o.when is None or holds(o.when, seen, index, context))  # fmt: skip

@@ -15,13 +15,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from isoface_desk.services.bundle import Services
 from isoface_desk.services.context import Actor
 from isoface_desk.ui.main_window import MainWindow, PlaceholderPage
-from isoface_desk.ui.messages import MessageChannel
+from isoface_desk.ui.messages import MessageChannel, Severity
 from isoface_desk.ui.navigation import area, areas_for_roles
 from isoface_desk.ui.tasks import TaskRunner
 
@@ -33,6 +33,11 @@ ABOUT_TEXT = (
     "records, lab orders and audit.</p>"
     "<p>Qt for Python (PySide6) {pyside}.</p>"
 )
+
+CLOSED_WITH_DRAFT = ("The open visit was saved as an unsigned draft. After signing in again, "
+                     "continue it from the Visit area (“Your unsigned visits”).")  # fmt: skip
+CLOSED_UNSAVED = ("The open visit could not be saved as a draft, so its latest answers may "
+                  "be lost. Open the visit again after signing in to see what was kept.")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,7 @@ class ShellController(QObject):
         window.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         window.quit_action.triggered.connect(self._on_quit_action_triggered)
         window.about_action.triggered.connect(self._on_about_action_triggered)
+        window.installEventFilter(self)  # closing with a visit open: say it is kept
         for key, action in window.area_actions.items():
             action.triggered.connect(lambda _checked=False, k=key: self._on_go_action_triggered(k))
         self.sign_out()
@@ -197,6 +203,25 @@ class ShellController(QObject):
 
     def _on_quit_action_triggered(self) -> None:
         self.window.close()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self._on_window_closing()
+        return False
+
+    def _on_window_closing(self) -> None:
+        """An unsigned visit on screen is saved as a draft, and the person is told so."""
+        from isoface_desk.ui.visit import VisitChecklist
+
+        open_visits = [c for c in self.window.findChildren(VisitChecklist)
+                       if c.controller.drafts and not c.controller.is_signed]  # fmt: skip
+        if not open_visits:
+            return
+        if all(c.flush() for c in open_visits):
+            self.messages.notice("The visit is kept as a draft", CLOSED_WITH_DRAFT)
+        else:
+            self.messages.notice("The visit could not be saved", CLOSED_UNSAVED,
+                                 Severity.WARNING)  # fmt: skip
 
     def _on_about_action_triggered(self) -> None:
         box = QMessageBox(self.window)

@@ -31,6 +31,7 @@ from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.visit.checklist_view import ChecklistView
 from isoface_desk.ui.visit.editors import AnswerEditor, SignatureEditor
 from isoface_desk.ui.visit.live_check import LiveResult, Note, live_check
+from isoface_desk.ui.visit.optional import optional_questions
 from isoface_desk.ui.visit.records_editor import RecordsEditor
 from isoface_desk.ui.visit.section_list import SectionState
 from isoface_desk.ui.visit.sign_dialog import SignDialog
@@ -142,6 +143,9 @@ class ChecklistController(QObject):
     def draft_answers(self) -> dict[str, Any]:
         answers = {qid: v for qid, v in self.answers().items()
                    if self.form.question(qid).type != "signature"}  # fmt: skip
+        for qid, editor in self.editors.items():  # drawn signatures as their strokes
+            if isinstance(editor, SignatureEditor) and editor.strokes():
+                answers[qid] = editor.strokes()
         justifications = {k: v for k, v in self.view.panel.justifications().items() if v}
         if justifications:
             answers[JUSTIFICATIONS_KEY] = justifications
@@ -165,6 +169,9 @@ class ChecklistController(QObject):
         result = live_check(self.form, answers, self.context, self.catalog, problems)
         self.result = result
         self.view.panel.show_result(result)
+        optional = optional_questions(self.form, answers, self.context, self.catalog, result)
+        for qid, widget in self.view.question_widgets().items():
+            widget.set_optional(qid in optional)
         self._show_sections([s.id for s in view.sections], result)
         self._update_sign_state()
         self.evaluated.emit(result)

@@ -15,7 +15,7 @@ Behaviour lives in `ChecklistController`.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -49,7 +49,7 @@ class SectionPage(QScrollArea):
         self.setAccessibleName(f"Section: {section.title}")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)  # never clip
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the questions take the focus
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -58,8 +58,9 @@ class SectionPage(QScrollArea):
         self.title.setAccessibleName(section.title)
         scaled_font(self.title, 1.4, bold=True)
         layout.addWidget(self.title)
-        if section.help:
-            layout.addWidget(muted(wrapped(section.help, f"About this section: {section.help}")))
+        help_text = env.help(section)  # the profile's variant, with its numbers
+        if help_text:
+            layout.addWidget(muted(wrapped(help_text, f"About this section: {help_text}")))
         self.questions: dict[str, QuestionWidget] = {}
         for question in section.questions:
             widget = QuestionWidget(question, env)
@@ -67,6 +68,15 @@ class SectionPage(QScrollArea):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.setWidget(body)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Answers shown while the page was hidden may have widened it: size it again (a
+        lab row wider than the window scrolls instead of overlapping its fields)."""
+        super().showEvent(event)
+        body = self.widget()
+        if body is not None and body.layout() is not None:
+            body.layout().activate()  # type: ignore[union-attr]
+        self.setWidgetResizable(True)
 
 
 class ChecklistView(QWidget):
@@ -177,6 +187,6 @@ class ChecklistView(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         narrow = self.width() < NARROW_EM * em(self)
-        if narrow == self.section_list.isVisible():
+        if narrow != self.section_list.isHidden():  # isVisible() is False until shown
             self.section_list.setVisible(not narrow)
             self.section_combo.setVisible(narrow)

@@ -181,6 +181,26 @@ class ChoiceEditor(AnswerEditor):
     def _on_combo_current_index_changed(self, _index: int) -> None:
         self._emit()
 
+    def offer(self, values: Sequence[str]) -> bool:
+        """Offer only these of the choices (a unit that fits the chosen test); a current
+        answer no longer offered is cleared, a single offer is chosen. True if the answer
+        changed (no `changed` is emitted: the caller knows)."""
+        before = self.value()
+        offered = [c for c in self.choices if c.value in values]
+        shown = [self.combo.itemData(i) for i in range(self.combo.count())]
+        if shown != [c.value for c in offered]:
+            self.combo.blockSignals(True)
+            self.combo.clear()
+            for choice in offered:
+                self.combo.addItem(choice.label, choice.value)
+            self.combo.setCurrentIndex(self.combo.findData(before) if before is not None else -1)
+            self.combo.blockSignals(False)
+        if self.combo.currentIndex() < 0 and len(offered) == 1:
+            self.combo.blockSignals(True)
+            self.combo.setCurrentIndex(0)
+            self.combo.blockSignals(False)
+        return self.value() != before
+
     def value(self) -> str | None:
         data = self.combo.currentData()
         return None if data is None else str(data)
@@ -264,6 +284,7 @@ class NumberEditor(AnswerEditor):
         self.edit.setAccessibleDescription(f"A {'whole ' if question.integer else ''}number"
                                            + (f", {hint}" if hint else ""))  # fmt: skip
         em = self.fontMetrics().height()
+        self.edit.setMinimumWidth(4 * em)  # legible in a narrow column of a record
         self.edit.setMaximumWidth(7 * em)
         self.edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         layout = _row(self)
@@ -324,7 +345,9 @@ class NumberEditor(AnswerEditor):
 
 class SignatureEditor(AnswerEditor):
     """A signature pad. Its answer is "signed" once there is ink; the image goes to the
-    record when the visit is signed. Signatures are never kept in drafts."""
+    record when the visit is signed. A draft keeps the strokes (`strokes()`, lists of
+    [x, y, pen width] points), so a signature drawn before the window closed comes back;
+    `set_value` takes them (or None to clear)."""
 
     def __init__(self, question: Question, name: str, parent: QWidget | None = None) -> None:
         super().__init__(question, parent)
@@ -343,11 +366,35 @@ class SignatureEditor(AnswerEditor):
         return None if self.box.pad.is_empty() else "signed"
 
     def _show(self, value: Any) -> None:
-        if value is None:
+        if value is None or isinstance(value, list):
             self.box.pad.clear()
+        for stroke in value if isinstance(value, list) else ():
+            points = _points(stroke)
+            if points:
+                width = sum(w for _, _, w in points) / len(points)
+                self.box.pad.add_stroke([(x, y) for x, y, _ in points], width)
+
+    def strokes(self) -> list[list[list[float]]]:
+        """The ink as JSON-ready strokes ([] when the pad is empty)."""
+        strokes = self.box.pad._strokes  # the pad has no public reader of its strokes
+        return [[[round(p.pos.x(), 1), round(p.pos.y(), 1), round(p.width, 2)] for p in s]
+                for s in strokes if s]  # fmt: skip
 
     def png(self) -> bytes | None:
         return None if self.box.pad.is_empty() else self.box.pad.to_png()
 
     def focus_first(self) -> None:
         self.box.pad.setFocus(Qt.FocusReason.TabFocusReason)
+
+
+def _points(stroke: object) -> list[tuple[float, float, float]]:
+    """[x, y, width] points of a stored stroke; anything malformed is left out."""
+    out: list[tuple[float, float, float]] = []
+    for point in stroke if isinstance(stroke, list) else ():
+        if (
+            isinstance(point, list)
+            and len(point) == 3
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in point)
+        ):
+            out.append((float(point[0]), float(point[1]), float(point[2])))
+    return out

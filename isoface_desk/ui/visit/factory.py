@@ -15,7 +15,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from isoface_desk.domain.catalog import Catalog
-from isoface_desk.domain.checklist import Form, Question, VisitContext, load_questionnaire
+from isoface_desk.domain.checklist import Form, Question, Section, VisitContext, load_questionnaire
+from isoface_desk.domain.checklist_help import help_text, help_values
 from isoface_desk.domain.questionnaire import Questionnaire
 from isoface_desk.ui.visit.date_editor import DateEditor
 from isoface_desk.ui.visit.editors import (
@@ -39,6 +40,7 @@ class EditorEnv:
     code_choices: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
     suggestions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     questionnaires: Mapping[str, Questionnaire] = field(default_factory=dict)
+    help_values: Mapping[str, str] = field(default_factory=dict)  # the profile's numbers
 
     @classmethod
     def build(
@@ -61,7 +63,13 @@ class EditorEnv:
         folder = forms_dir or catalog.forms_dir
         wanted = {q.questionnaire for q in form.questions() if q.questionnaire}
         questionnaires = {name: load_questionnaire(folder, name) for name in sorted(wanted)}
-        return cls(context, codes, {"medicines": names}, questionnaires)
+        profile = catalog.profiles.get(context.profile_id)
+        values = help_values(profile) if profile is not None else {}
+        return cls(context, codes, {"medicines": names}, questionnaires, values)
+
+    def help(self, item: Question | Section) -> str:
+        """The help shown under the profile in force, with the profile's numbers."""
+        return help_text(item.help, item.profile_help, self.context.profile_id, self.help_values)
 
     def choices(self, question: Question) -> tuple[Choice, ...]:
         if question.options:
@@ -96,22 +104,27 @@ def make_editor(question: Question, name: str, env: EditorEnv) -> AnswerEditor:
 
 
 class QuestionWidget(QWidget):
-    """A question as shown: label (with "optional" when it is), help, editor, problem."""
+    """A question as shown: label (with "optional" when it is), help, editor, problem.
+
+    The form's `required` / `required_when` decide the first label; the controller then
+    calls `set_optional` as the answers change, since leaving some questions empty blocks
+    signing through a finding (no contraception method) without the form requiring them."""
 
     def __init__(self, question: Question, env: EditorEnv, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.question = question
-        optional = not question.required and question.required_when is None
-        label_text = question.label + ("  (optional)" if optional else "")
-        self.label = wrapped(label_text, question.label)
+        self.label = wrapped(question.label, question.label)
         scaled_font(self.label, 1.0, bold=True)
+        self.optional = False
+        self.set_optional(not question.required and question.required_when is None)
         self.editor = make_editor(question, question.label, env)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 10)
         layout.setSpacing(4)
         layout.addWidget(self.label)
-        if question.help:
-            self.help = muted(wrapped(question.help, f"Help: {question.help}"))
+        self.help_text = env.help(question)
+        if self.help_text:
+            self.help = muted(wrapped(self.help_text, f"Help: {self.help_text}"))
             layout.addWidget(self.help)
         layout.addWidget(self.editor)
         self.problem_label = colored(QLabel(), BLOCK)
@@ -120,6 +133,13 @@ class QuestionWidget(QWidget):
         self.problem_label.hide()
         layout.addWidget(self.problem_label)
         self.editor.changed.connect(self.refresh_problem)
+
+    def set_optional(self, optional: bool) -> None:
+        """ "(optional)" after the label only when an empty answer is neither required nor
+        blocks signing."""
+        if optional != self.optional or not self.label.text():
+            self.optional = optional
+            self.label.setText(self.question.label + ("  (optional)" if optional else ""))
 
     def refresh_problem(self) -> None:
         what = self.editor.problem()

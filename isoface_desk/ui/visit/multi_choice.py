@@ -5,7 +5,8 @@ deliberate answer and not a section skipped: until a box is ticked the question 
 unanswered. Codes with a patient-facing text (counselling items) show it under the label
 and get a "Tick all" button. `allow_other` adds a line for further codes, separated by
 commas. The boxes are one tab stop: Tab enters at the first box, Up and Down move
-between the boxes, Space ticks, Tab leaves.
+between the boxes, Space ticks, Tab leaves. Long lists take two columns when the width
+allows it and one otherwise, so no label is ever cut off at the right edge.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -44,6 +45,7 @@ class MultiChoiceEditor(AnswerEditor):
         self.none_box: QCheckBox | None = None
         self.other: QLineEdit | None = None
         self.tick_all: QPushButton | None = None
+        self.columns = 1
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         described = any(c.description for c in self.choices)
@@ -72,25 +74,52 @@ class MultiChoiceEditor(AnswerEditor):
             layout.addWidget(self.other)
 
     def _boxes(self, name: str, described: bool) -> QGridLayout:
-        grid = QGridLayout()
+        grid = self.grid = QGridLayout()
         grid.setHorizontalSpacing(24)
         grid.setVerticalSpacing(4 if not described else 2)
-        columns = 1 if described else 2 if len(self.choices) > 4 else 1
-        per_column = -(-len(self.choices) // columns)
-        row_step = 2 if described else 1
-        for i, choice in enumerate(self.choices):
+        self.descriptions: dict[str, QLabel] = {}
+        for choice in self.choices:
             box = QCheckBox(choice.label)
             box.setAccessibleName(f"{name}: {choice.label}")
             if choice.description:
                 box.setAccessibleDescription(choice.description)
+                self.descriptions[choice.value] = _description(choice.description)
             box.toggled.connect(self._on_box_toggled)
             box.installEventFilter(self)
             self.boxes[choice.value] = box
-            row, column = (i % per_column) * row_step, i // per_column
-            grid.addWidget(box, row, column)
-            if choice.description:
-                grid.addWidget(_description(choice.description), row + 1, column)
+        self._place(1)
         return grid
+
+    def _place(self, columns: int) -> None:
+        """Lay the boxes out in `columns` columns, filled top to bottom."""
+        self.columns = columns
+        per_column = max(1, -(-len(self.choices) // columns))
+        row_step = 2 if self.descriptions else 1
+        for i, (code, box) in enumerate(self.boxes.items()):
+            row, column = (i % per_column) * row_step, i // per_column
+            self.grid.addWidget(box, row, column)  # re-adding a widget moves it
+            if code in self.descriptions:
+                self.grid.addWidget(self.descriptions[code], row + 1, column)
+
+    def _fitting_columns(self, width: int) -> int:
+        if self.descriptions or len(self.boxes) <= 4:
+            return 1
+        widest = max(box.sizeHint().width() for box in self.boxes.values())
+        return 2 if width >= 2 * widest + self.grid.horizontalSpacing() else 1
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        columns = self._fitting_columns(event.size().width())
+        if columns != self.columns:
+            self._place(columns)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as one column: two columns are used only when they fit."""
+        hint = super().minimumSizeHint()
+        widest = max((box.sizeHint().width() for box in self._ordered()), default=0)
+        if self.other is not None:
+            widest = max(widest, self.other.minimumSizeHint().width())
+        return QSize(min(hint.width(), widest), hint.height())
 
     # ----- behaviour
 

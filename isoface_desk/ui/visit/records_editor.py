@@ -3,7 +3,8 @@
 One row per record, one column per sub-field, under a header; sub-fields hide and show
 per row as `visible_fields` says (the verification of a home test, the ULN of ALT/AST).
 Sub-field editors come from the same factory as whole questions. A required list starts
-with one empty row, so the first entry needs no "Add" press.
+with one empty row, so the first entry needs no "Add" press; removing every row answers
+"none" (an empty list, as a draft keeps it), for the safety findings to judge.
 """
 
 from __future__ import annotations
@@ -13,10 +14,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from isoface_desk.domain.checklist import Question, VisitContext, visible_fields
-from isoface_desk.ui.visit.editors import AnswerEditor
+from isoface_desk.domain.checklist_model import visible_options
+from isoface_desk.ui.visit.editors import AnswerEditor, ChoiceEditor
 from isoface_desk.ui.visit.focus import chain, focusable_in
 from isoface_desk.ui.visit.style import muted, scaled_font, wrapped
 
@@ -26,7 +35,7 @@ SubFactory = Callable[[Question, str], AnswerEditor]
 @dataclass
 class _Row:
     editors: dict[str, AnswerEditor]
-    remove: QPushButton
+    remove: QToolButton
 
 
 class RecordsEditor(AnswerEditor):
@@ -79,7 +88,10 @@ class RecordsEditor(AnswerEditor):
             editor.set_value(start)
             editor.changed.connect(self._on_sub_changed)
             editors[sub.id] = editor
-        remove = QPushButton("Remove")
+        remove = QToolButton()  # narrow, so a lab row fits at 1024 px
+        remove.setText("✕")
+        remove.setToolTip("Remove this entry")
+        remove.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         remove.setAccessibleName(f"Remove {self._row_name(number)}")
         remove.clicked.connect(self._on_remove_clicked)
         row = _Row(editors, remove)
@@ -126,6 +138,7 @@ class RecordsEditor(AnswerEditor):
         self.structure_changed.emit()
 
     def _update_visibility(self, row: _Row) -> None:
+        self._update_offers(row)
         values = self._row_values(row)
         visible = {sub.id for sub in visible_fields(self.question, values, self.context)}
         for sub_id, editor in row.editors.items():
@@ -133,6 +146,14 @@ class RecordsEditor(AnswerEditor):
         for column, sub in enumerate(self.question.fields):  # a column no row shows: no header
             shown = any(not r.editors[sub.id].isHidden() for r in self.rows)
             self.headers[column].setVisible(shown)
+
+    def _update_offers(self, row: _Row) -> None:
+        """Choices whose options depend on the record (units by test), in field order."""
+        for sub in self.question.fields:
+            editor = row.editors[sub.id]
+            if isinstance(editor, ChoiceEditor) and any(o.when for o in sub.options):
+                offered = visible_options(self.question, sub, self._row_values(row), self.context)
+                editor.offer([o.value for o in offered])
 
     @staticmethod
     def _row_values(row: _Row) -> dict[str, Any]:
@@ -185,7 +206,7 @@ class RecordsEditor(AnswerEditor):
         records = [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
         for record in records:
             self.add_row(record)
-        if not self.rows and self.question.required:
+        if value is None and self.question.required:  # unanswered: a row ready to fill
             self.add_row()
         self._relayout()
 

@@ -42,6 +42,7 @@ class SignDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName("Your password")
         self.error_label = QLabel()
+        self.error_label.setWordWrap(True)  # a long message wraps, the dialog grows
         self.error_label.setAccessibleName("Sign error")
         self.error_label.setStyleSheet("color: #b3261e;")
         self.error_label.hide()
@@ -65,7 +66,7 @@ class SignDialog(QDialog):
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         self.password.textChanged.connect(self._on_password_text_changed)
-        layout = QVBoxLayout(self)
+        layout = self.main_layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
         layout.addLayout(form)
         layout.addWidget(self.error_label)
@@ -89,7 +90,10 @@ class SignDialog(QDialog):
 
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)
+        self.error_label.setAccessibleDescription(text)
         self.error_label.show()
+        self.main_layout.activate()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
         self.password.selectAll()
         self.password.setFocus()
 
