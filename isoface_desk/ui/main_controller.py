@@ -37,7 +37,7 @@ ABOUT_TEXT = (
 CLOSED_WITH_DRAFT = ("The open visit was saved as an unsigned draft. After signing in again, "
                      "continue it from the Visit area (“Your unsigned visits”).")  # fmt: skip
 CLOSED_UNSAVED = ("The open visit could not be saved as a draft, so its latest answers may "
-                  "be lost. Open the visit again after signing in to see what was kept.")  # fmt: skip
+                  "be lost. Open it again after signing in to see what was kept.")  # fmt: skip
 
 
 @dataclass(frozen=True)
