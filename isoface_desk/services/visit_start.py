@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from isoface_desk.domain.catalog import resolve_profile
 from isoface_desk.domain.checklist import Form, VisitContext
 from isoface_desk.domain.dose import cumulative_mg, round2
+from isoface_desk.domain.visit_prefill import Prefill
 from isoface_desk.errors import InputError
 from isoface_desk.services.context import Actor, CatalogServiceBase
 from isoface_desk.services.drafts import DraftService
 from isoface_desk.services.permissions import Permission
 from isoface_desk.services.timeline import phq9_points
 from isoface_desk.services.visit_checks import form_for
+from isoface_desk.services.visit_prefill import visit_prefill
 from isoface_desk.storage.repositories import clinic as clinic_repo
 from isoface_desk.storage.repositories import courses as courses_repo
 from isoface_desk.storage.repositories import drafts as drafts_repo
@@ -49,6 +51,7 @@ class VisitStart:
     context: VisitContext
     course_id: int | None
     draft: Draft | None  # the actor's draft to resume, if any
+    prefill: Prefill = field(default_factory=Prefill)  # what a new visit opens with
 
 
 class VisitDraftHandle:
@@ -112,13 +115,14 @@ class VisitStartService(CatalogServiceBase):
                 d for d in drafts_repo.drafts_for_patient(session, patient_id)
                 if d.author_id == actor.user_id and d.visit_kind == kind
             ]  # fmt: skip
-        draft = drafts[0] if drafts else None
-        day = draft.visit_date if draft is not None else (visit_date or self.today())
-        course = _open_course(courses)
-        if kind != "initiation" and course is None:
-            raise InputError(
-                f"A {kind} visit needs an open treatment course, and this patient has none."
-            )
+            draft = drafts[0] if drafts else None
+            day = draft.visit_date if draft is not None else (visit_date or self.today())
+            course = _open_course(courses)
+            if kind != "initiation" and course is None:
+                raise InputError(
+                    f"A {kind} visit needs an open treatment course, and this patient has none."
+                )
+            filled = visit_prefill(session, form, day, patient, course, records)
         profile = resolve_profile(self.catalog, clinic.jurisdiction_profile, day)
         in_course = [r for r in records if course is not None and r.course_id == course.id]
         context = VisitContext(
@@ -130,7 +134,7 @@ class VisitStartService(CatalogServiceBase):
             phq9_baseline_total=_baseline(in_course),
         )
         course_id = course.id if course is not None else None
-        return VisitStart(patient, kind, form, context, course_id, draft)
+        return VisitStart(patient, kind, form, context, course_id, draft, filled)
 
 
 def _open_course(courses: Sequence[Course]) -> Course | None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from isoface_desk.domain.catalog import Catalog
 from isoface_desk.domain.checklist import Form, VisitContext
+from isoface_desk.domain.visit_prefill import SectionNote
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.visit.checklist_controller import ChecklistController
 from isoface_desk.ui.visit.checklist_view import ChecklistView
@@ -58,6 +59,7 @@ class VisitChecklist(QWidget):
         messages: MessageChannel | None = None, initial_answers: Mapping[str, Any] | None = None,
         heading: str = "", prescriber: str = "", autosave_ms: int = 500,
         signer_names: Mapping[str, str] | None = None,
+        notes: Mapping[str, SectionNote] | None = None,
         env: EditorEnv | None = None, parent: QWidget | None = None,
     ) -> None:  # fmt: skip
         super().__init__(parent)
@@ -70,7 +72,7 @@ class VisitChecklist(QWidget):
         self.controller = ChecklistController(
             self.view, form, context, catalog, drafts=drafts, sign=sign, messages=messages,
             initial_answers=initial_answers, autosave_ms=autosave_ms, prescriber=prescriber,
-            signer_names=signer_names,
+            signer_names=signer_names, notes=notes,
         )  # fmt: skip
         self.controller.signed.connect(self.signed)
         self._last_question_focus: QWidget | None = None

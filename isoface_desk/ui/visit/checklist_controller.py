@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -26,8 +27,10 @@ from isoface_desk.domain.checklist import (
     shown,
 )
 from isoface_desk.domain.findings import Finding
+from isoface_desk.domain.visit_prefill import SectionNote
 from isoface_desk.errors import AuthenticationError, IsofaceError
 from isoface_desk.ui.messages import MessageChannel
+from isoface_desk.ui.visit.carried import CONFIRMED_KEY, Confirmations
 from isoface_desk.ui.visit.checklist_view import ChecklistView
 from isoface_desk.ui.visit.editors import AnswerEditor, SignatureEditor
 from isoface_desk.ui.visit.live_check import LiveResult, Note, live_check
@@ -65,8 +68,11 @@ class ChecklistController(QObject):
         messages: MessageChannel | None = None, initial_answers: Mapping[str, Any] | None = None,
         autosave_ms: int = 500, prescriber: str = "",
         signer_names: Mapping[str, str] | None = None,
+        notes: Mapping[str, SectionNote] | None = None,
     ) -> None:  # fmt: skip
         super().__init__(view)
+        self.carried = Confirmations(form, notes or {})  # sections opened filled
+        self._loading = False
         self.signer_names = dict(signer_names or {})
         self.view, self.form, self.context, self.catalog = view, form, context, catalog
         self.drafts, self.sign, self.prescriber = drafts, sign, prescriber
@@ -84,7 +90,9 @@ class ChecklistController(QObject):
         self._timer.setInterval(autosave_ms)
         self._timer.timeout.connect(self.save_now)
         self._connect()
+        self._loading = True
         position = self._load(initial_answers or {})
+        self._loading = False
         self.refresh()
         view.fix_tab_order()
         self._go_to_position(position)
@@ -106,6 +114,8 @@ class ChecklistController(QObject):
         v.panel.note_activated.connect(self._on_panel_note_activated)
         v.panel.justification_changed.connect(self._on_panel_justification_changed)
         v.panel.sign_requested.connect(self._on_panel_sign_requested)
+        for sid, page in v.pages.items():
+            page.banner.confirm_requested.connect(lambda s=sid: self.confirm_section(s))
 
     def _load(self, initial: Mapping[str, Any]) -> str:
         """Show the draft's answers (else the initial ones, context values and defaults);
@@ -121,6 +131,7 @@ class ChecklistController(QObject):
         for qid, value in answers.items():
             if qid in self.editors:
                 self.editors[qid].set_value(value)
+        self.carried.restore(answers.get(CONFIRMED_KEY))
         justifications = answers.get(JUSTIFICATIONS_KEY)
         if isinstance(justifications, Mapping):
             self.view.panel.set_justifications(justifications)
@@ -149,11 +160,14 @@ class ChecklistController(QObject):
         justifications = {k: v for k, v in self.view.panel.justifications().items() if v}
         if justifications:
             answers[JUSTIFICATIONS_KEY] = justifications
+        if self.carried.confirmed:
+            answers[CONFIRMED_KEY] = self.carried.saved()
         return answers
 
     def _on_answer_changed(self, question_id: str) -> None:
-        if self.is_signed:
+        if self.is_signed or self._loading:
             return
+        self.carried.confirm(self.form.section_of(question_id).id)  # edited: seen
         self.refresh()
         self._schedule_save(question_id)
 
@@ -167,6 +181,10 @@ class ChecklistController(QObject):
             widget.setVisible(qid in visible)
         problems = {qid: p for qid in visible if (p := self.editors[qid].problem())}
         result = live_check(self.form, answers, self.context, self.catalog, problems)
+        waiting = self.carried.waiting(s.id for s in view.sections)
+        result = replace(result, notes=result.notes + waiting) if waiting else result
+        for sid, page in self.view.pages.items():
+            page.banner.show_note(self.carried.notes.get(sid), sid in self.carried.confirmed)
         self.result = result
         self.view.panel.show_result(result)
         optional = optional_questions(self.form, answers, self.context, self.catalog, result)
@@ -249,14 +267,28 @@ class ChecklistController(QObject):
 
     def focus_first_question(self, section_id: str) -> None:
         page = self.view.pages[section_id]
+        if self.carried.needs(section_id):
+            page.banner.button.setFocus()  # one key: confirm unchanged (or Tab to edit)
+            return
         for widget in page.questions.values():
             if widget.isVisibleTo(page):
                 widget.editor.focus_first()
                 return
 
+    def confirm_section(self, section_id: str) -> None:
+        """The prescriber confirms a carried section unchanged; on to the next section."""
+        if self.carried.confirm(section_id):
+            self.refresh()
+            self._schedule_save("_confirmed")
+        if section_id == self.view.current_section_id():
+            self.next_section()
+
     def next_section(self) -> None:
         ids = self.visible_section_ids()
         current = self.view.current_section_id()
+        if self.carried.confirm(current):  # Ctrl+Enter on a carried section confirms it
+            self.refresh()
+            self._schedule_save("_confirmed")
         if current in ids and ids.index(current) < len(ids) - 1:
             self.go_to_section(ids[ids.index(current) + 1])
         else:

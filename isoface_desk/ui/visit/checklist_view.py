@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from isoface_desk.domain.checklist import Form, Section
+from isoface_desk.ui.visit.carried import CarriedBanner
 from isoface_desk.ui.visit.factory import EditorEnv, QuestionWidget
 from isoface_desk.ui.visit.findings_panel import FindingsPanel
 from isoface_desk.ui.visit.focus import chain, focusable_in
@@ -58,6 +59,8 @@ class SectionPage(QScrollArea):
         self.title.setAccessibleName(section.title)
         scaled_font(self.title, 1.4, bold=True)
         layout.addWidget(self.title)
+        self.banner = CarriedBanner()  # shown when the section opens filled
+        layout.addWidget(self.banner)
         help_text = env.help(section)  # the profile's variant, with its numbers
         if help_text:
             layout.addWidget(muted(wrapped(help_text, f"About this section: {help_text}")))
@@ -176,6 +179,7 @@ class ChecklistView(QWidget):
         """Sections list, the questions in form order, Previous/Next, then the findings."""
         order: list[QWidget] = [self.section_list, self.section_combo]
         for page in self.pages.values():
+            order.append(page.banner.button)
             for widget in page.questions.values():
                 order.extend(focusable_in(widget.editor))
         order += [self.prev_button, self.next_button]

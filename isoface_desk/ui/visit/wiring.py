@@ -20,6 +20,7 @@ from isoface_desk.domain.catalog import Catalog
 from isoface_desk.services.context import Actor
 from isoface_desk.services.drafts import DraftService
 from isoface_desk.services.records import RecordService, SignatureInput, SignedVisit
+from isoface_desk.services.visit_course import CoursePlan
 from isoface_desk.services.visit_start import VisitDraftHandle, VisitStart
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.visit.checklist import VisitChecklist
@@ -37,6 +38,7 @@ def record_signer(
         signed = records.sign_visit(
             actor, start.patient.id, start.course_id, start.kind, request.visit,
             request.justifications, signatures, request.password, draft_id=handle.draft_id,
+            course_plan=CoursePlan.from_answers(request.answers),
         )  # fmt: skip
         handle.draft_id = None  # deleted with the signing transaction
         return signed
@@ -55,12 +57,15 @@ def open_visit_checklist(
     catalog: Catalog, messages: MessageChannel | None = None, autosave_ms: int = 500,
     initial_answers: Mapping[str, Any] | None = None,
 ) -> VisitChecklist:  # fmt: skip
-    """`initial_answers` (e.g. carried over from the last record) apply when there is no
-    draft to resume."""
+    """The visit opens with what the clinic has stored (`start.prefill`: answers carried
+    from the last signed visit, stored results, the patient record, each section marked
+    with its source) unless `initial_answers` are given; a draft to resume wins over both."""
     handle = VisitDraftHandle(drafts, actor, start)
     return VisitChecklist(
         start.form, start.context, catalog, drafts=handle,
         sign=record_signer(records, actor, start, handle), messages=messages,
         heading=visit_heading(start), prescriber=actor.display_name, autosave_ms=autosave_ms,
-        signer_names={"patient": start.patient.full_name}, initial_answers=initial_answers,
+        signer_names={"patient": start.patient.full_name},
+        initial_answers=start.prefill.answers if initial_answers is None else initial_answers,
+        notes=start.prefill.notes if initial_answers is None else None,
     )  # fmt: skip

@@ -33,6 +33,7 @@ from isoface_desk.ui.patients.area import PatientsArea
 from isoface_desk.ui.patients.visit_area import VisitArea
 from isoface_desk.ui.pdf import PdfPreviewDialog, RecordPdfActions
 from tests.ui.app_support import PASSWORD, actor, app_on, copy_of, demo_template  # noqa: F401
+from tests.ui.carried_support import confirm_carried
 
 NOW = dt.datetime(2026, 10, 12, 9, 30, tzinfo=dt.UTC)
 TODAY = NOW.date()
@@ -73,6 +74,7 @@ def test_the_signed_record_opens_in_the_preview(
     for qid, value in visit_dict_to_answers(c.form, follow_up).items():
         c.editors[qid].set_value(value)
     c.refresh()
+    assert confirm_carried(qtbot, c), "the follow-up opens carried from the initiation"
     assert checklist.view.panel.sign_button.isEnabled(), checklist.view.panel.sign_reason.text()
     assert visit.preview is None and not visit.findChildren(PdfPreviewDialog)
 

@@ -125,6 +125,12 @@ def test_from_sign_in_to_a_signed_initiation(
     visit.close_visit()
     assert visit.currentWidget() is visit.empty
     rows = area.patient_page.timeline_tree
+    # Signing the initiation started the course: the visit is shown inside it.
+    (course,) = services.courses.for_patient(derm, patient.id)
+    assert (course.status, course.start_date, summary.course_id) == (
+        "active", VISIT_DAY.date(), course.id)  # fmt: skip
     texts = [rows.topLevelItem(i).text(1) for i in range(rows.topLevelItemCount())]
-    assert "Initiation visit" in texts
+    assert texts == [f"Course {course.id} starts"]
+    top = rows.topLevelItem(0)
+    assert "Initiation visit" in [top.child(i).text(1) for i in range(top.childCount())]
     assert area.patient_page.phq9_chart.points() == [(VISIT_DAY.date(), sum(example["phq9"]))]
