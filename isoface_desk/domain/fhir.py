@@ -234,4 +234,3 @@ def _concept(system: str, code: str, display: str, text: str | None = None) -> d
 def _quantity(value: float, unit: str) -> dict[str, Any]:
     number: float | int = int(value) if float(value).is_integer() else value
     return {"value": number, "unit": unit, "system": UCUM, "code": unit}
-

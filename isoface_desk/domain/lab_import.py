@@ -134,8 +134,15 @@ def read_csv(text: str) -> LabFile:
             continue
         if reader.line_num > MAX_ROWS:
             raise InputError(f"CSV: more than {MAX_ROWS} rows; split the file")
+        where = f"row {reader.line_num}"
+        if len(cells) > len(header):
+            found.problems.append(
+                f"{where}: {len(cells)} fields, the header has {len(header)} (a decimal comma "
+                f"in a comma-separated file must be quoted)"
+            )
+            continue
         row = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
-        _csv_row(found, f"row {reader.line_num}", row)
+        _csv_row(found, where, row)
     if not found.rows and not found.problems:
         found.problems.append("CSV: no result rows below the header")
     return found

@@ -35,6 +35,7 @@ from isoface_desk.services.context import Actor, ServiceBase
 from isoface_desk.services.courses import CourseStart
 from isoface_desk.services.documents_service import DocumentService
 from isoface_desk.services.lab_export import LabExportService
+from isoface_desk.services.lab_import import LabImportService
 from isoface_desk.services.lab_printing import LabPrintService
 from isoface_desk.services.lab_results import LabResultService
 from isoface_desk.services.lab_work import LabWorkService
@@ -150,6 +151,18 @@ def _result(c: Ctx) -> Call:
     return lambda a: LabResultService(c.engine, now=c.w.clock).record(a, order_id, entries)
 
 
+def _import(c: Ctx) -> Call:
+    order_id, tests = c.order()
+    lines = ["order,test,value,unit,uln,date"]
+    for entry in (_entry(t) for t in tests):
+        value = entry.value if isinstance(entry.value, str) else f"{entry.value:g}"
+        uln = "" if entry.uln is None else f"{entry.uln:g}"
+        lines.append(f"{order_id},{entry.test},{value},{entry.unit},{uln},{entry.result_date}")
+    path = c.out(".csv")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lambda a: LabImportService(c.engine, now=c.w.clock).import_file(a, path)
+
+
 Prepare = Callable[[Ctx], Call]
 
 
@@ -217,6 +230,7 @@ CASES: dict[str, tuple[Permission, Prepare]] = {
         lambda c, a: LabResultService(c.engine, now=c.w.clock).check_labs(a, c.patient_id,
                                                                           VISIT_DAY))),
     "LabResultService.record": (P.ORDER_WRITE, _result),
+    "LabImportService.import_file": (P.ORDER_WRITE, _import),
     "LabWorkService.due_list": (P.ORDER_READ, simple(
         lambda c, a: LabWorkService(c.engine, now=c.w.clock).due_list(a))),
     "LabWorkService.order": (P.ORDER_READ, with_order(
