@@ -9,7 +9,10 @@ and the facts of the patient record, each with where it came from.
 * the patient record: pregnancy potential;
 * the stored results (`StoredResult`: nurse-entered or imported lab results, tests of earlier
   visits): the latest of each blood test and the latest pregnancy test on or before the
-  visit date,
+  visit date. After a signed visit, only results since it count (the follow-up form asks
+  for "results since the last visit"): a result the last visit already showed and signed
+  is not offered again. A follow-up with no blood result since the last visit opens with
+  the answer "none" and says so,
 and turns it into answers of the form's questions. Every section that received a carried
 answer is listed with a note ("as on <date>") and must be confirmed by the prescriber
 (one key) before signing; sections filled from stored results are listed with their
@@ -116,12 +119,14 @@ def prefill(
     record: dict[str, Any] = {}
     if pregnancy_potential is not None:
         record["patient"] = {"pregnancy_potential": pregnancy_potential}
-    results = _latest(stored, on)
+    results = _latest(_since(stored, last), on)
     found: dict[str, Any] = {
         "labs": [r.entry for r in results if not r.is_pregnancy_test],
         "pregnancy_tests": [r.entry for r in results if r.is_pregnancy_test],
     }
     found = {k: v for k, v in found.items() if v}
+    if last is not None and form.kind != "initiation" and "labs" not in found:
+        found["labs"] = []  # no result since the last visit: "none", said in the note
     answers: dict[str, Any] = {}
     notes: dict[str, SectionNote] = {}
     for part, note in (
@@ -147,7 +152,19 @@ def _carried_text(last: CarriedVisit | None) -> str:
 def _sources_text(results: Sequence[StoredResult], question_id: str) -> str:
     pregnancy = question_id == "pregnancy_tests"
     lines = [f"{_label(r)}: {r.source}" for r in results if r.is_pregnancy_test == pregnancy]
+    if not lines:
+        return "No blood results on file since the last visit."
     return "From stored results — " + "; ".join(lines) + "."
+
+
+def _since(stored: Iterable[StoredResult], last: CarriedVisit | None) -> list[StoredResult]:
+    """The results the last signed visit did not already show (none dated before it)."""
+    if last is None:
+        return list(stored)
+    shown = [dict(e) for key in ("labs", "pregnancy_tests")
+             for e in last.visit.get(key) or () if isinstance(e, Mapping)]  # fmt: skip
+    return [r for r in stored
+            if r.date >= last.date.isoformat() and dict(r.entry) not in shown]  # fmt: skip
 
 
 def _label(result: StoredResult) -> str:

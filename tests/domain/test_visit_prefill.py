@@ -65,7 +65,7 @@ def test_a_follow_up_carries_the_last_visit_and_marks_each_section(forms: dict[s
                        "contraception", "product-dose"}  # fmt: skip
     assert all("As on 2026-10-12" in filled.notes[s].text for s in confirm)
     # Tests are never carried as answers: they come in as stored results, with a source.
-    assert "pregnancy_tests" not in a and "labs" not in a
+    assert "pregnancy_tests" not in a and a["labs"] == []  # none stored since the last visit
 
 
 def test_the_newest_stored_result_of_each_test_wins_and_names_its_source(
@@ -105,3 +105,18 @@ def test_an_initiation_carries_only_the_history(forms: dict[str, Form]) -> None:
     assert set(filled.answers) == {"medications", "allergies", "conditions"}
     assert {s for s, n in filled.notes.items() if n.confirm} == {
         "allergies", "medicines", "conditions"}  # fmt: skip
+
+
+def test_after_a_visit_only_newer_results_are_offered(forms: dict[str, Form]) -> None:
+    """What the last visit showed and signed is not offered again; with no blood result
+    since, the follow-up opens with the answer "none" and says so."""
+    form = forms["follow-up"]
+    last = CarriedVisit(LAST, "follow-up", EXAMPLE)
+    shown_alt = StoredResult(EXAMPLE["labs"][0], "follow-up visit of 2026-10-12")
+    older = _tg(3.5, LAST - timedelta(days=3))
+    filled = prefill(form, TODAY, last=last, stored=[shown_alt, older])
+    assert filled.answers["labs"] == []
+    assert filled.notes["labs"].text == "No blood results on file since the last visit."
+    newer = _tg(3.5, LAST + timedelta(days=20))
+    filled = prefill(form, TODAY, last=last, stored=[shown_alt, older, newer])
+    assert [lab["value"] for lab in filled.answers["labs"]] == [3.5]
