@@ -1,8 +1,10 @@
 """Unsigned visits saved as they are edited, so a crash loses at most the edit in flight.
 
 Each save is its own small committed unit of work (SQLite runs with synchronous=FULL).
-Saving a draft is not an audit event (it happens on every field edit); opening another
-person's draft is not possible: a draft belongs to its author.
+Saving a draft is not an audit event (it happens on every field edit); discarding one is
+("discard draft", on the draft: patient id, visit kind and date, never answers), so an
+auditor sees that unsigned work was thrown away. Opening another person's draft is not
+possible: a draft belongs to its author.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from isoface_desk.errors import AccessDenied
 from isoface_desk.services.context import Actor, ServiceBase
 from isoface_desk.services.permissions import Permission
 from isoface_desk.services.visit_checks import form_for
+from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.repositories import drafts as drafts_repo
 from isoface_desk.storage.repositories import patients as patients_repo
 from isoface_desk.storage.repositories.drafts import Draft, DraftData
 
-__all__ = ["Draft", "DraftService"]
+__all__ = ["DISCARD_ACTION", "Draft", "DraftService"]
+
+DISCARD_ACTION = "discard draft"
 
 
 class DraftService(ServiceBase):
@@ -68,9 +73,13 @@ class DraftService(ServiceBase):
             return _own(drafts_repo.get_draft(session, draft_id), actor)
 
     def discard(self, actor: Actor, draft_id: int) -> None:
+        """Throw the actor's unsigned visit away; a "discard draft" audit event."""
         with self._unit(actor, Permission.DRAFT_WRITE) as session:
-            _own(drafts_repo.get_draft(session, draft_id), actor)
+            draft = _own(drafts_repo.get_draft(session, draft_id), actor)
             drafts_repo.delete_draft(session, draft_id)
+            details = {"patient_id": draft.patient_id, "visit_kind": draft.visit_kind,
+                       "visit_date": draft.visit_date.isoformat()}  # fmt: skip
+            append_event(session, actor.username, DISCARD_ACTION, "draft", draft_id, details)
 
 
 def jsonable(value: Any) -> Any:

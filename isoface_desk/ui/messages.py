@@ -118,6 +118,7 @@ class MessageChannel(QObject):
         self._parent_widget = parent_widget
         self.show_dialogs = show_dialogs
         self.captured: list[Message] = []
+        self.confirm_answer = False  # what confirm() answers without dialogs (tests)
 
     def set_parent_widget(self, widget: QWidget | None) -> None:
         """The window dialogs are centred on (the main window, once it exists)."""
@@ -136,6 +137,29 @@ class MessageChannel(QObject):
         log.info("notice shown: %s", title)
         self._deliver(message)
         return message
+
+    def confirm(self, title: str, text: str, action: str) -> bool:
+        """Ask before something that cannot be undone: True when the person chose `action`
+        (the default button is Cancel). Without dialogs: `confirm_answer`."""
+        message = Message("question", Severity.WARNING, title, text)
+        log.info("question asked: %s", title)
+        self.captured.append(message)
+        self.shown.emit(message)
+        if not self.show_dialogs:
+            return self.confirm_answer
+        box = QMessageBox(self._parent_widget)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(title)
+        box.setText(title)
+        box.setInformativeText(text)
+        box.setAccessibleName(title)
+        box.setAccessibleDescription(text)
+        yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return box.clickedButton() is yes
 
     @contextmanager
     def guard(self) -> Iterator[None]:

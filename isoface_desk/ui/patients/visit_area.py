@@ -37,12 +37,14 @@ log = logging.getLogger("isoface.ui.visit_area")
 
 
 class _NoVisitPage(QWidget):
-    """What the Visit area shows with no visit open: the person's unsigned visits."""
+    """What the Visit area shows with no visit open: the person's unsigned visits, to
+    continue or to discard (Delete; asks first; DraftService audits it)."""
 
     draft_chosen = Signal(int, str)  # patient id, kind
 
-    def __init__(self) -> None:
+    def __init__(self, actor: Actor, drafts: DraftService, messages: MessageChannel) -> None:
         super().__init__()
+        self._actor, self._drafts, self._messages = actor, drafts, messages
         self.setAccessibleName("No visit open")
         em = self.fontMetrics().height()
         heading = QLabel("No visit open")
@@ -59,6 +61,9 @@ class _NoVisitPage(QWidget):
         self.drafts.setAccessibleName("Your unsigned visits")
         self.continue_button = QPushButton("&Continue the selected visit")
         self.continue_button.setAccessibleName("Continue the selected visit")
+        self.discard_button = QPushButton("&Discard the selected visit…")
+        self.discard_button.setAccessibleName("Discard the selected visit")
+        self.discard_button.setToolTip("Delete: throw this unsigned visit away (asks first)")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(int(1.5 * em), em, int(1.5 * em), em)
         layout.addWidget(heading)
@@ -66,10 +71,15 @@ class _NoVisitPage(QWidget):
         layout.addWidget(self.drafts, 1)
         row = QHBoxLayout()
         row.addWidget(self.continue_button)
+        row.addWidget(self.discard_button)
         row.addStretch(1)
         layout.addLayout(row)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.drafts)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self._on_discard_button_clicked)
         self.drafts.itemActivated.connect(self._on_drafts_item_activated)
         self.continue_button.clicked.connect(self._on_continue_button_clicked)
+        self.discard_button.clicked.connect(self._on_discard_button_clicked)
 
     def set_drafts(self, entries: list[tuple[int, str, str]]) -> None:
         """(patient id, kind, text) of each unsigned visit."""
@@ -80,7 +90,11 @@ class _NoVisitPage(QWidget):
             self.drafts.addItem(item)
         if entries:
             self.drafts.setCurrentRow(0)
-        self.continue_button.setEnabled(bool(entries))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.continue_button.setEnabled(self.drafts.count() > 0)
+        self.discard_button.setEnabled(self.drafts.count() > 0)
 
     def _on_drafts_item_activated(self, item: QListWidgetItem) -> None:
         patient_id, kind = item.data(Qt.ItemDataRole.UserRole)
@@ -90,6 +104,30 @@ class _NoVisitPage(QWidget):
         item = self.drafts.currentItem()
         if item is not None:
             self._on_drafts_item_activated(item)
+
+    def _on_discard_button_clicked(self) -> None:
+        item = self.drafts.currentItem()
+        if item is None:
+            return
+        question = (f"{item.text()}\n\nIts answers are deleted and cannot be brought back. "
+                    "The audit trail records that you discarded it.")  # fmt: skip
+        if not self._messages.confirm("Discard this unsigned visit?", question, "Discard"):
+            return
+        patient_id, kind = item.data(Qt.ItemDataRole.UserRole)
+        with self._messages.guard():
+            self._discard(int(patient_id), str(kind))
+            self.drafts.takeItem(self.drafts.row(item))
+            self._update_buttons()
+            self.drafts.setFocus()
+
+    def _discard(self, patient_id: int, kind: str) -> None:
+        """The visit the list item continues: the actor's newest draft of this patient and
+        kind (a visit of a kind always resumes that one, so there is one per pair)."""
+        for draft in self._drafts.mine(self._actor):
+            if draft.patient_id == patient_id and draft.visit_kind == kind:
+                self._drafts.discard(self._actor, draft.id)
+                log.info("draft %d discarded", draft.id)
+                return
 
 
 class VisitArea(QStackedWidget):
@@ -122,7 +160,7 @@ class VisitArea(QStackedWidget):
         self.checklist: VisitChecklist | None = None
         self.preview: QWidget | None = None
         self.start_info: VisitStart | None = None
-        self.empty = _NoVisitPage()
+        self.empty = _NoVisitPage(actor, drafts, messages)
         self.empty.draft_chosen.connect(self._on_empty_draft_chosen)
         self.addWidget(self.empty)
         self.refresh_drafts()
