@@ -220,6 +220,7 @@ class VisitArea(QStackedWidget):
         self._host = self._wrap(self.checklist)
         self.addWidget(self._host)
         self.setCurrentWidget(self._host)
+        self.checklist.controller.take_focus()  # the keyboard starts in the visit
 
     def _wrap(self, checklist: VisitChecklist) -> QWidget:
         host = QWidget()

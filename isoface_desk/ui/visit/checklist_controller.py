@@ -265,6 +265,12 @@ class ChecklistController(QObject):
             self.view.prev_button.setEnabled(ids.index(section_id) > 0)
             self.view.next_button.setEnabled(ids.index(section_id) < len(ids) - 1)
 
+    def take_focus(self) -> None:
+        """Once shown: the focus to the current section (its first question, or the
+        confirmation of what it carried), unless it is in the checklist already."""
+        if self.focus_widget_in_view() is None:
+            self.focus_first_question(self.view.current_section_id())
+
     def focus_first_question(self, section_id: str) -> None:
         page = self.view.pages[section_id]
         if self.carried.needs(section_id):
