@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from isoface_desk.documents.signing import validate_pdf
@@ -226,5 +227,55 @@ def test_a_whole_course_from_an_empty_database(
         with capsys.disabled():
             print(f"\nFOLLOW_UP_KEYS={keys}")
         assert keys <= FOLLOW_UP_KEY_LIMIT
+        (summary, *_) = sorted(look.records.for_patient(ana, patient_id), key=lambda r: -r.id)
+        carried = look.records.get(ana, summary.id).answers
+        assert (carried["patient"]["weight_kg"], carried["dose"]["mg_per_day"]) == (58.0, 40)
+        assert carried["contraception"]["methods"] == initiation_visit()["contraception"][
+            "methods"]  # type: ignore[index]  # fmt: skip
+
+        # ---- month 3: the dose goes up at the follow-up; the course follows
+        month_3 = D0 + dt.timedelta(days=89)
+        clock.to(month_3)
+        steps.sign_in(app, qtbot, "nina", NURSE_PASSWORD)
+        orders = steps.orders_area(app, qtbot)
+        due = steps.due_for(orders, NAME, month_3)
+        steps.print_collect_and_result(orders, qtbot, due, tmp_path / "month-3.pdf",
+                                       {"HCG": ("negative", "", "")})  # fmt: skip
+        steps.sign_in(app, qtbot, "ana", DERM_PASSWORD)
+        area = steps.open_patient(app, CLINIC_NUMBER)
+        checklist = steps.start_visit(app, qtbot, area, "follow-up")
+        c = checklist.controller
+        steps.set_answers(checklist, {"phq9": {"items": [0] * 9}})
+        assert c.go_to_question("mg_per_day")
+        field = QApplication.focusWidget()
+        QTest.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClicks(field, "50")  # typed over the carried 40
+        assert c.editors["mg_per_day"].value() == 50
+        assert not c.carried.needs("product-dose"), "an edited section is confirmed"
+        confirm_carried(qtbot, c)
+        raised = steps.sign(qtbot, checklist, DERM_PASSWORD)
+        (course,) = look.courses.for_patient(ana, patient_id)
+        assert course.details["dose_changes"] == [{"date": month_3.isoformat(), "mg_per_day": 50}]
+        assert look.records.get(ana, raised.record_id).answers["dose"]["mg_per_day"] == 50
+        assert (
+            "50 mg/day" in steps.open_patient(app, CLINIC_NUMBER).patient_page.details_label.text()
+        )
+
+        # ---- the end-of-course visit ends the course
+        end = D0 + dt.timedelta(days=150)
+        clock.to(end)
+        area = steps.open_patient(app, CLINIC_NUMBER)
+        checklist = steps.start_visit(app, qtbot, area, "end-of-course")
+        c = checklist.controller
+        steps.set_answers(checklist, {
+            "last_dose_date": end - dt.timedelta(days=1), "phq9": {"items": [0] * 9},
+            "pregnancy_tests": [{"date": end, "result": "negative", "setting": "clinic"}],
+        })  # fmt: skip
+        confirm_carried(qtbot, c)
+        steps.sign(qtbot, checklist, DERM_PASSWORD)
+        (course,) = look.courses.for_patient(ana, patient_id)
+        assert (course.status, course.end_date) == ("completed", end)
+        area = steps.open_patient(app, CLINIC_NUMBER)
+        assert list(area.patient_page.new_visit_buttons) == ["initiation"]
     finally:
         look.close()
