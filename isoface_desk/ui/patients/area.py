@@ -12,9 +12,10 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QStackedWidget, QWidget
+from PySide6.QtWidgets import QInputDialog, QStackedWidget, QWidget
 
 from isoface_desk.services.context import Actor
+from isoface_desk.services.courses import CourseService
 from isoface_desk.services.patients import PatientData, PatientQuery, PatientService
 from isoface_desk.services.permissions import Permission
 from isoface_desk.services.timeline import Patient, PatientTimeline, TimelineService
@@ -28,6 +29,17 @@ from isoface_desk.ui.tasks import TaskRunner
 log = logging.getLogger("isoface.ui.patients")
 
 StartVisit = Callable[[int, str], None]  # patient id, visit kind
+AskReason = Callable[[QWidget], "str | None"]  # the reason typed, or None: cancelled
+
+
+def ask_stop_reason(parent: QWidget) -> str | None:
+    """Why the course stops early (the reason is recorded with the course and audited)."""
+    text, ok = QInputDialog.getMultiLineText(
+        parent, "Stop the course", "Why does the course stop before its planned end?\n"
+        "(For example: a raised liver test, the patient's wish, pregnancy.)")  # fmt: skip
+    return text.strip() if ok and text.strip() else None
+
+
 OpenRecord = Callable[[int], object]  # record id: show its signed PDF
 
 
@@ -54,6 +66,8 @@ class PatientsArea(QStackedWidget):
         *,
         start_visit: StartVisit | None = None,
         open_record: OpenRecord | None = None,
+        courses: CourseService | None = None,
+        ask_stop_reason: AskReason = ask_stop_reason,
         runner: TaskRunner | None = None,
         today: Callable[[], dt.date] = dt.date.today,
         parent: QWidget | None = None,
@@ -66,6 +80,7 @@ class PatientsArea(QStackedWidget):
         self.messages = messages
         self.start_visit = start_visit
         self.open_record = open_record
+        self.courses, self._ask_stop_reason = courses, ask_stop_reason
         self.dialog: PatientDialog | None = None
         self.model = PatientListModel(self._fetch_page, self._count, runner=runner, today=today,
                                       parent=self)  # fmt: skip
@@ -83,6 +98,7 @@ class PatientsArea(QStackedWidget):
         self.patient_page.new_visit_requested.connect(self._on_visit_requested)
         self.patient_page.continue_requested.connect(self._on_visit_requested)
         self.patient_page.record_requested.connect(self._on_patient_page_record_requested)
+        self.patient_page.stop_course_requested.connect(self._on_patient_page_stop_course)
         self.model.set_query("")
 
     # ----- service calls (the model may call these on a worker thread)
@@ -164,6 +180,18 @@ class PatientsArea(QStackedWidget):
     def _on_patient_page_record_requested(self, record_id: int) -> None:
         if self.open_record is not None:
             self.open_record(record_id)
+
+    def _on_patient_page_stop_course(self, course_id: int) -> None:
+        if self.courses is None:
+            return
+        reason = self._ask_stop_reason(self)
+        if reason is None:
+            return
+        with self.messages.guard():
+            self.courses.end(self.actor, course_id, self._today(), status="stopped",
+                             reason=reason)  # fmt: skip
+            self.messages.notice("Course stopped", f"Course {course_id} was stopped early.")
+        self.reload_patient()
 
     def _on_visit_requested(self, kind: str) -> None:
         if self.start_visit is not None and self.current_patient_id is not None:

@@ -39,7 +39,7 @@ def patients_page(
 
     timeline = TimelineService(services.engine, now=services.auth.now)
     area = PatientsArea(actor, services.patients, timeline, messages, start_visit=start_visit,
-                        open_record=open_record, runner=runner,
+                        open_record=open_record, runner=runner, courses=services.courses,
                         today=services.patients.today)  # fmt: skip
     return area
 

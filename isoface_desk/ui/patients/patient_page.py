@@ -113,6 +113,7 @@ class PatientPage(QWidget):
     new_visit_requested = Signal(str)
     continue_requested = Signal(str)
     record_requested = Signal(int)  # a signed record activated: open its PDF
+    stop_course_requested = Signal(int)  # course id: stop it early (a reason is asked)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -227,6 +228,7 @@ class PatientPage(QWidget):
         self.details_label.setAccessibleDescription(self.details_label.text())
         self.edit_button.setVisible(can_edit)
         self._fill_visit_buttons(timeline.drafts, visit_kinds)
+        self._add_stop_button(timeline, can_stop="follow-up" in visit_kinds)
         self._fill_timeline(timeline)
         self._fill_charts(timeline, shows_records)
         self._fill_labs(timeline)
@@ -271,14 +273,32 @@ class PatientPage(QWidget):
                 self.new_visit_buttons[kind] = button
             self.visit_buttons.addWidget(button)
 
+    def _add_stop_button(self, t: PatientTimeline, *, can_stop: bool) -> None:
+        """ "Stop the course…" beside the visits while a course runs (for a prescriber)."""
+        self.stop_button: QPushButton | None = None
+        course = t.current_course
+        if not can_stop or course is None or course.status != "active":
+            return
+        button = _button("S&top the course…", f"Stop course {course.id} early, with a reason")
+        button.setToolTip("End the course before its planned end; the reason is recorded")
+        button.clicked.connect(lambda _c=False, cid=course.id: self.stop_course_requested.emit(cid))
+        self.visit_buttons.addWidget(button)
+        self.stop_button = button
+
     def _fill_timeline(self, t: PatientTimeline) -> None:
         tree = self.timeline_tree
         tree.clear()
         records = sorted(t.records, key=lambda r: (r.visit_date, r.id))
         for course in t.courses:
             notes = ", ".join(x for x in (course_mg(course), course_end(course)) if x)
-            top = QTreeWidgetItem([course.start_date.isoformat(), f"Course {course.id} starts",
-                                   STATUS_WORDS.get(course.status, course.status), notes])
+            top = QTreeWidgetItem(
+                [
+                    course.start_date.isoformat(),
+                    f"Course {course.id} starts",
+                    STATUS_WORDS.get(course.status, course.status),
+                    notes,
+                ]
+            )
             top.setToolTip(3, f"{course_dose(course)}, {course_end(course)}")
             tree.addTopLevelItem(top)
             events: list[tuple[dt.date, QTreeWidgetItem]] = []
@@ -297,8 +317,11 @@ class PatientPage(QWidget):
                 tree.addTopLevelItem(self._record_item(record))
         for draft in t.drafts:
             kind = KIND_WORDS.get(draft.visit_kind, draft.visit_kind)
-            tree.addTopLevelItem(QTreeWidgetItem([draft.visit_date.isoformat(),
-                                                  f"{kind} visit", "Unsigned draft", ""]))
+            tree.addTopLevelItem(
+                QTreeWidgetItem(
+                    [draft.visit_date.isoformat(), f"{kind} visit", "Unsigned draft", ""]
+                )
+            )
         if tree.topLevelItemCount() == 0:
             tree.addTopLevelItem(QTreeWidgetItem(["", "No courses or visits yet", "", ""]))
         first = tree.topLevelItem(0)
