@@ -7,8 +7,7 @@ force on the result date (`assess_result`: TG mmol/L against mg/dL / 88.57, ALT/
 against ULN and 3 x ULN, a positive pregnancy test), stores value, unit, ULN, date, level
 and message per test, and marks the order resulted with an audit event. A second entry
 for a resulted order replaces the first (an audited "correct result").
-`check_labs(actor, patient_id, on)` gives the latest result of each test as check-format
-`labs[]` and `pregnancy_tests[]` entries, to pre-fill a visit's findings.
+The next visit opens with them (services/visit_prefill, through VisitStartService.prepare).
 """
 
 from __future__ import annotations
@@ -21,12 +20,9 @@ from typing import Any
 from isoface_desk.domain.catalog import Catalog, resolve_profile
 from isoface_desk.domain.lab_orders import order_code
 from isoface_desk.domain.lab_results import (
-    CHECK_LAB_TESTS,
     Level,
     ResultEntry,
     assess_result,
-    check_lab_entry,
-    check_pregnancy_entry,
     entry_from_stored,
     result_problems,
     worst,
@@ -43,7 +39,7 @@ from isoface_desk.storage.repositories import lab_orders as orders_repo
 from isoface_desk.storage.repositories import lab_queries
 from isoface_desk.storage.repositories.lab_orders import LabOrder
 
-__all__ = ["CheckLabs", "LabResultService", "PatientResults", "ResultEntry", "ResultLine"]
+__all__ = ["LabResultService", "PatientResults", "ResultEntry", "ResultLine"]
 
 PREGNANCY_TEST = "HCG"
 
@@ -77,14 +73,6 @@ class PatientResults:
     @property
     def abnormal_latest(self) -> tuple[ResultLine, ...]:
         return tuple(line for line in self.latest.values() if line.abnormal)
-
-
-@dataclass(frozen=True)
-class CheckLabs:
-    """check-format entries for a visit: `labs[]` and `pregnancy_tests[]`."""
-
-    labs: tuple[dict[str, Any], ...]
-    pregnancy_tests: tuple[dict[str, Any], ...]
 
 
 def result_lines(order: LabOrder) -> list[ResultLine]:
@@ -213,15 +201,3 @@ class LabResultService(CatalogServiceBase):
             key=lambda line: (line.entry.result_date, line.order_id),
         )
         return PatientResults(tuple(lines), latest_by_test(lines))
-
-    def check_labs(self, actor: Actor, patient_id: int, on: dt.date) -> CheckLabs:
-        """The latest result of each test dated on or before `on`, as check-format entries
-        (`labs[]` for ALT, AST, TG, CHOL, GLUCOSE; `pregnancy_tests[]` for hCG)."""
-        results = self.patient_results(actor, patient_id)
-        latest = latest_by_test(results.lines, on)
-        labs = tuple(
-            check_lab_entry(latest[test].entry) for test in CHECK_LAB_TESTS if test in latest
-        )
-        hcg = latest.get(PREGNANCY_TEST)
-        pregnancy = (check_pregnancy_entry(hcg.entry, hcg.code),) if hcg else ()
-        return CheckLabs(labs, pregnancy)

@@ -22,6 +22,7 @@ from isoface_desk.services.lab_export import LabExportService
 from isoface_desk.services.lab_results import LabResultService, ResultEntry
 from isoface_desk.services.lab_work import LabWorkService, occasion
 from isoface_desk.services.orders import LabOrder
+from isoface_desk.services.visit_start import VisitStartService
 from isoface_desk.storage.audit import chain_head, events_for_target
 from isoface_desk.storage.db import read_scope
 from tests.domain.test_fhir import enum_problems
@@ -118,15 +119,20 @@ def test_abnormal_results_show_on_the_due_list_and_feed_the_next_visit(
     results.record(nurse, old.id, [ResultEntry("HCG", dt.date(2026, 7, 1), "negative")])
     due = LabWorkService(w.services.engine, now=w.clock).due_list(nurse)
     assert old.id not in {i.order_id for i in due.items}  # the lab's date is 4 months ago
-    labs = results.check_labs(nurse, pid, dt.date(2026, 11, 19))
-    assert [entry["test"] for entry in labs.labs] == ["ALT", "AST", "TG", "CHOL"]
-    assert labs.pregnancy_tests[0]["result"] == "negative"
+    # The next visit opens with these results, and the safety check fires on them.
+    derm = w.actors["dermatologist"]
+    starts = VisitStartService(w.services.engine, now=w.clock)
+    filled = starts.prepare(derm, pid, "follow-up", dt.date(2026, 11, 19)).prefill
+    assert [entry["test"] for entry in filled.visit["labs"]] == ["ALT", "AST", "CHOL", "TG"]
+    assert filled.visit["pregnancy_tests"][0]["result"] == "negative"
+    assert "lab order LO-" in filled.notes["labs"].text
     data = visit("follow-up", mg_per_day=40, cumulative_mg=6000)
-    data["labs"] = list(labs.labs)
-    data["pregnancy_tests"] = [*data["pregnancy_tests"], *labs.pregnancy_tests]
+    data["labs"] = list(filled.visit["labs"])
+    data["pregnancy_tests"] = [*data["pregnancy_tests"], *filled.visit["pregnancy_tests"]]
     found = evaluate(parse_visit(data, default_catalog()), default_catalog())
     assert "LIVER_ENZYMES_SEVERE" in {f.code for f in found.findings}
-    assert results.check_labs(nurse, pid, dt.date(2026, 11, 9)).labs == ()
+    earlier = starts.prepare(derm, pid, "follow-up", dt.date(2026, 11, 9)).prefill
+    assert "labs" not in earlier.visit, "results dated after the visit are not offered"
 
 
 def test_an_auditor_cannot_enter_results(shared_world: World, results: LabResultService) -> None:

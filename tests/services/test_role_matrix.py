@@ -226,9 +226,6 @@ CASES: dict[str, tuple[Permission, Prepare]] = {
     "LabResultService.patient_results": (P.ORDER_READ, simple(
         lambda c, a: LabResultService(c.engine, now=c.w.clock).patient_results(a,
                                                                                c.patient_id))),
-    "LabResultService.check_labs": (P.ORDER_READ, simple(
-        lambda c, a: LabResultService(c.engine, now=c.w.clock).check_labs(a, c.patient_id,
-                                                                          VISIT_DAY))),
     "LabResultService.record": (P.ORDER_WRITE, _result),
     "LabImportService.import_file": (P.ORDER_WRITE, _import),
     "LabWorkService.due_list": (P.ORDER_READ, simple(
