@@ -176,8 +176,10 @@ def _label(result: StoredResult) -> str:
 
 
 def _merge(old: SectionNote | None, new: SectionNote) -> SectionNote:
-    if old is None or old.text == new.text:
+    if old is None:
         return new
+    if new.text in old.text:  # another answer of the same section, from the same place
+        return SectionNote(old.text, old.confirm or new.confirm)
     return SectionNote(f"{old.text} {new.text}", old.confirm or new.confirm)
 
 

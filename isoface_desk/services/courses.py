@@ -121,6 +121,8 @@ def start_course(
             "start_mg_per_day": start.mg_per_day,
             "dose_changes": [],
             "prescriber_id": actor.user_id,
+            # started by signing the initiation, whose checks covered the baseline tests
+            "baseline_at_initiation": record_visit == "initiation",
         },
     )
     open_courses = [c for c in courses_repo.courses_for_patient(session, patient_id)

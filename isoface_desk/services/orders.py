@@ -91,6 +91,8 @@ def sync_course_orders(session: Session, course_id: int) -> OrderSync:
         diabetes=isinstance(conditions, list) and "diabetes" in conditions,
     )
     prescriber = course.details.get("prescriber_id")
+    # A course started by signing its initiation had its baseline tests checked there.
+    baseline_checked = bool(course.details.get("baseline_at_initiation"))
     wanted = [
         OrderData(
             key=order_key(course.id, due),
@@ -102,6 +104,7 @@ def sync_course_orders(session: Session, course_id: int) -> OrderSync:
             prescriber_id=prescriber if isinstance(prescriber, int) else None,
         )
         for due in lab_schedule(info, _schedule_profile(session, course))
+        if not (baseline_checked and due.reason == "baseline")
     ]
     before = {o.key: o for o in orders_repo.orders_for_patient(session, course.patient_id)}
     created = sum(1 for w in wanted if w.key not in before)
@@ -128,34 +131,6 @@ def _abnormal(results: dict[str, Any]) -> bool:
 
 
 class OrderService(ServiceBase):
-    def generate(self, actor: Actor, course_id: int) -> OrderSync:
-        """Regenerate the lab orders of a course from its schedule (idempotent)."""
-        with self._unit(actor, Permission.ORDER_WRITE) as session:
-            sync = sync_course_orders(session, course_id)
-            append_event(
-                session,
-                actor.username,
-                "generate orders",
-                "course",
-                course_id,
-                {"created": sync.created, "cancelled": sync.cancelled},
-            )
-            return sync
-
-    def due(
-        self,
-        actor: Actor,
-        until: dt.date,
-        *,
-        patient_id: int | None = None,
-        prescriber_id: int | None = None,
-    ) -> list[LabOrder]:
-        """Open orders whose window starts on or before `until`, earliest first."""
-        with self._read(actor, Permission.ORDER_READ) as session:
-            return orders_repo.due_orders(
-                session, until, patient_id=patient_id, prescriber_id=prescriber_id
-            )
-
     def for_patient(self, actor: Actor, patient_id: int) -> list[LabOrder]:
         with self._read(actor, Permission.ORDER_READ) as session:
             return orders_repo.orders_for_patient(session, patient_id)

@@ -5,6 +5,7 @@ person would: type into the real fields, press the real buttons, answer the real
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,15 @@ from isoface_desk.ui.visit import VisitChecklist
 from tests.ui.app_support import App, type_text
 
 TIMEOUT = 30_000
+#: With ISOFACE_E2E_SHOTS=<folder>, the walk-through saves the README's screenshots there.
+SHOTS = os.environ.get("ISOFACE_E2E_SHOTS", "")
+
+
+def shot(app: App, name: str) -> None:
+    """Save the window as <name>.png into ISOFACE_E2E_SHOTS, when set (README pictures)."""
+    if SHOTS:
+        QApplication.processEvents()
+        assert app.window.grab().save(str(Path(SHOTS) / f"{name}.png"))
 
 
 class Clock:

@@ -166,6 +166,7 @@ def test_a_whole_course_from_an_empty_database(
         assert course.details["planned_end_date"] == "2027-05-02"
         area = steps.open_patient(app, CLINIC_NUMBER)
         assert sorted(area.patient_page.new_visit_buttons) == ["end-of-course", "follow-up"]
+        steps.shot(app, "course-active")
 
         # ---- a month on: the nurse prints the month-1 orders and enters the results
         month_1 = D0 + dt.timedelta(days=30)
@@ -174,6 +175,7 @@ def test_a_whole_course_from_an_empty_database(
         orders = steps.orders_area(app, qtbot)
         due = steps.due_for(orders, NAME, month_1)
         assert sorted(t for i in due for t in i.tests) == ["ALT", "AST", "CHOL", "HCG", "TG"]
+        steps.shot(app, "course-orders-due")
         steps.print_collect_and_result(orders, qtbot, due, tmp_path / "month-1.pdf", {
             "ALT": ("25", "U/L", "40"), "AST": ("21", "U/L", "40"),
             "TG": ("6.2", "mmol/L", ""), "CHOL": ("5.1", "mmol/L", ""),
@@ -194,6 +196,9 @@ def test_a_whole_course_from_an_empty_database(
         banner = c.view.pages["labs"].banner.label.text()
         assert "TG 6.2 mmol/L" in banner and "lab order LO-" in banner
         assert "As on 2026-11-02" in c.view.pages["medicines"].banner.label.text()
+        steps.shot(app, "follow-up-carried")
+        c.go_to_section("labs")
+        steps.shot(app, "follow-up-stored-results")
         # Seen and justified, the month-1 follow-up is signed (unchanged otherwise).
         steps.set_answers(checklist, {"phq9": {"items": [0, 1, 0, 0, 0, 0, 0, 0, 0]}})
         assert confirm_carried(qtbot, c) == [

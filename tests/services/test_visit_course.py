@@ -58,7 +58,9 @@ def test_signing_an_initiation_starts_the_course_with_its_plan(shared_world: Wor
     assert course.details["start_mg_per_day"] == visit()["dose"]["mg_per_day"]
     (record,) = w.services.records.for_patient(w.first, pid)
     assert record.course_id == cid
-    assert w.services.orders.for_patient(w.first, pid), "the course's lab orders exist"
+    orders = w.services.orders.for_patient(w.first, pid)
+    assert orders, "the course's lab orders exist"
+    assert all(o.due_until > VISIT_DAY for o in orders), "no baseline order: checked at signing"
     assert [a for a, _ in _events(w, "course", cid)] == ["course start"]
 
 
