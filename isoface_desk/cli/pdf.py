@@ -72,9 +72,11 @@ def _record_id(text: str) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from isoface_desk.services.documents_service import verify_pdf_file
+    from isoface_desk.services.documents_service import documents_at, read_pdf_file
 
-    result = verify_pdf_file(args.db_url, args.file)
+    pdf = read_pdf_file(args.file)
+    with documents_at(args.db_url) as documents:
+        result = documents.verify_pdf(pdf)
     for line in verification_lines(result):
         print(line)
     return 0 if result.ok else 1

@@ -32,10 +32,11 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from isoface_desk.services.integrity import verify_url
+    from isoface_desk.services.integrity import integrity_at
 
     progress = _print_progress if args.progress else None
-    report = verify_url(args.db_url, progress=progress)
+    with integrity_at(args.db_url) as integrity:
+        report = integrity.verify(progress)
     if args.progress:
         print(file=sys.stderr)
     for problem in report.problems:

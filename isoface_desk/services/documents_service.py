@@ -16,6 +16,8 @@ the audit cannot be committed the file is not put in place.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +48,8 @@ __all__ = [
     "ExportedPdf",
     "PdfProblem",
     "PdfVerification",
-    "verify_pdf_file",
+    "documents_at",
+    "read_pdf_file",
     "write_bytes_atomically",
 ]
 
@@ -137,11 +140,6 @@ class DocumentService(ServiceBase):
 
     # ---------------------------------------------------------------- export
 
-    def latest_record_id(self, actor: Actor) -> int:
-        """The newest signed record's id (NotFound when there is none)."""
-        with self._read(actor, Permission.RECORD_READ) as session:
-            return _latest(session)
-
     def export_pdf(self, actor: Actor, record_id: int | None, out: Path) -> ExportedPdf:
         """Write record `record_id`'s stored signed PDF (None: the newest record) to `out`."""
         require(actor, Permission.RECORD_EXPORT)
@@ -170,14 +168,15 @@ class DocumentService(ServiceBase):
         return ExportedPdf(record.id, target, sha256_hex(pdf), len(pdf))
 
 
-def verify_pdf_file(db_url: str, path: Path) -> PdfVerification:
-    """For the CLI: verify the file at `path` against the database at `db_url`."""
-    pdf = read_pdf_file(path)
+@contextmanager
+def documents_at(db_url: str) -> Iterator[DocumentService]:
+    """For the CLI's `verify-pdf` (no sign-in): the service over the existing database at
+    `db_url`, closed afterwards."""
     require_existing(db_url)
     engine = make_engine(db_url)
     try:
         ensure_schema(engine)
-        return DocumentService(engine).verify_pdf(pdf)
+        yield DocumentService(engine)
     finally:
         engine.dispose()
 

@@ -3,6 +3,9 @@ hashes and ids and reports no patient data, so anyone may run it (auditor, inspe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from isoface_desk.storage.db import Engine, make_engine, require_existing
 from isoface_desk.storage.integrity import (
     CHAIN_REORDERED,
@@ -29,6 +32,7 @@ __all__ = [
     "IntegrityService",
     "Problem",
     "VerifyReport",
+    "integrity_at",
     "verify_url",
 ]
 
@@ -47,13 +51,21 @@ class IntegrityService:
         return verify_database(self._engine, progress, should_cancel)
 
 
-def verify_url(
-    db_url: str, progress: Progress | None = None, should_cancel: ShouldCancel | None = None
-) -> VerifyReport:
-    """For the CLI: verify the database at `db_url` (which must exist)."""
+@contextmanager
+def integrity_at(db_url: str) -> Iterator[IntegrityService]:
+    """For `isoface-desk verify` (no sign-in): the service over the existing database at
+    `db_url`, closed afterwards."""
     require_existing(db_url)
     engine = make_engine(db_url)
     try:
-        return IntegrityService(engine).verify(progress, should_cancel)
+        yield IntegrityService(engine)
     finally:
         engine.dispose()
+
+
+def verify_url(
+    db_url: str, progress: Progress | None = None, should_cancel: ShouldCancel | None = None
+) -> VerifyReport:
+    """Verify the database at `db_url` (which must exist): a restored backup."""
+    with integrity_at(db_url) as integrity:
+        return integrity.verify(progress, should_cancel)

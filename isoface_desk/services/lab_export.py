@@ -65,8 +65,9 @@ class LabExportService(ServiceBase):
             self._tests = default_lab_tests()
         return self._tests
 
-    def export(self, actor: Actor) -> FhirExport:
-        """Every lab order and result as a FHIR R4 collection Bundle; one audit event."""
+    def _export(self, actor: Actor) -> FhirExport:
+        """Every lab order and result as a FHIR R4 collection Bundle; one audit event (only
+        `export_to_file` hands it out)."""
         with self._unit(actor, Permission.ORDER_READ) as session:
             clinic = clinic_repo.get_clinic(session)
             if clinic is None:
@@ -75,8 +76,7 @@ class LabExportService(ServiceBase):
             patients = patients_repo.get_patients(session, {o.patient_id for o in stored})
             names = lab_queries.prescriber_names(session)
             orders = [
-                domain_order(o, patients[o.patient_id], _prescriber(o, names), None)
-                for o in stored
+                domain_order(o, patients[o.patient_id], _prescriber(o, names), None) for o in stored
             ]
             results = [r for o in stored for r in _results(o)]
             bundle = fhir_bundle(orders, results, fhir_clinic(clinic), self.tests, self.now())
@@ -86,7 +86,7 @@ class LabExportService(ServiceBase):
 
     def export_to_file(self, actor: Actor, path: Path) -> FhirExport:
         check_target(path)
-        export = self.export(actor)
+        export = self._export(actor)
         write_bytes_atomically(Path(path).expanduser(), export.json().encode("utf-8"))
         return export
 
@@ -118,4 +118,3 @@ def _results(order: LabOrder) -> list[LabResult]:
             )
         )
     return out
-

@@ -91,8 +91,9 @@ class ReportService(ServiceBase):
         with self._read(actor, Permission.AUDIT_READ) as session:
             return build_summary(session, flt, actor, self.now(), self.today())
 
-    def csv_text(self, actor: Actor, flt: RecordFilter) -> tuple[str, int]:
-        """The CSV of every record `flt` selects, and how many records it holds."""
+    def _csv_text(self, actor: Actor, flt: RecordFilter) -> tuple[str, int]:
+        """The CSV of every record `flt` selects, and how many records it holds (only
+        `export` hands it out, audited)."""
         check_filter(flt)
         with self._read(actor, Permission.AUDIT_READ) as session:
             return _csv(session, flt)
@@ -104,7 +105,7 @@ class ReportService(ServiceBase):
         require(actor, Permission.AUDIT_READ)
         target = checked_target(out)
         if fmt == "csv":
-            text, count = self.csv_text(actor, flt)
+            text, count = self._csv_text(actor, flt)
             data = text.encode("utf-8-sig")  # the BOM makes spreadsheets read UTF-8
         else:
             summary = self.summary(actor, flt)

@@ -13,7 +13,9 @@ from isoface_desk.services.bundle import open_services
 from isoface_desk.services.demo import seed_demo
 from isoface_desk.services.demo_people import NAMES
 from isoface_desk.services.demo_states import STATES
+from isoface_desk.services.lab_work import LabWorkService
 from isoface_desk.services.passwords import DEMO_PASSWORD
+from isoface_desk.services.timeline import TimelineService
 from isoface_desk.storage.audit import recent_events
 from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.integrity import verify_database
@@ -56,7 +58,7 @@ def _check_demo_content(db_url: str) -> None:
         for name in NAMES[:4]:  # Zoë Ångström, Иван Петров, 李小龍, محمد عبدالله
             assert services.patients.search(nurse, f"{name.given} {name.family}"), name
         zoe = services.patients.search(nurse, "zoe angstrom")[0]
-        page = services.patients.overview(derm, zoe.id)
+        page = TimelineService(services.engine).for_patient(derm, zoe.id)
         assert page.courses == () and page.records == ()  # "registered": no course yet
         statuses = {
             c.status
@@ -72,8 +74,8 @@ def _check_demo_content(db_url: str) -> None:
         assert {r.verdict for r in records} == {"clear", "needs-review"}
         assert {r.visit_kind for r in records} == {"initiation", "follow-up", "end-of-course"}
         assert any(r.corrects_record_id for r in records)
-        due = services.orders.due(nurse, zoe.birth_date.replace(year=2100))
-        assert {o.status for o in due} >= {"planned", "printed"}
+        due = LabWorkService(services.engine).due_list(nurse, horizon_days=100_000)
+        assert {i.status for i in due.items} >= {"planned", "printed"}
         with read_scope(services.engine) as session:
             assert drafts_repo.drafts_by_author(session, derm.user_id)
     finally:

@@ -12,6 +12,7 @@ import pytest
 from isoface_desk.domain.lab_schedule import add_months
 from isoface_desk.errors import InputError
 from isoface_desk.services.courses import CourseStart
+from isoface_desk.services.lab_work import LabWorkService
 from isoface_desk.services.orders import LabOrder
 from tests.services.conftest import World, example_patient
 
@@ -48,9 +49,10 @@ def test_a_course_start_generates_its_schedule(shared_world: World) -> None:
 
 
 def test_regenerating_is_idempotent(shared_world: World) -> None:
-    pid, cid = course(shared_world)
+    pid, _ = course(shared_world)
     before = orders(shared_world, pid)
-    sync = shared_world.services.orders.generate(shared_world.actors["nurse"], cid)
+    work = LabWorkService(shared_world.services.engine, now=shared_world.clock)
+    sync = work.regenerate_all(shared_world.actors["nurse"])  # the app's Regenerate
     assert (sync.created, sync.updated, sync.cancelled) == (0, 0, 0)
     assert same(orders(shared_world, pid)) == same(before)
 
@@ -70,8 +72,9 @@ def test_an_early_end_keeps_printed_orders_and_cancels_the_rest(shared_world: Wo
     assert all(o.due_from <= add_months(end, 1) for o in live)
     keys = [o.key for o in after]
     assert len(keys) == len(set(keys))
-    again = s.orders.generate(nurse, cid)
+    again = LabWorkService(s.engine, now=shared_world.clock).regenerate_all(nurse)
     assert (again.created, again.cancelled) == (0, 0)
+    assert same(orders(shared_world, pid)) == same(after)
 
 
 def test_a_dose_change_is_kept_with_the_course(shared_world: World) -> None:

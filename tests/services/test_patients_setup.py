@@ -82,12 +82,6 @@ def test_views_and_edits_are_audited_without_values(shared_world: World) -> None
     assert "New-name" not in repr(last)
 
 
-def test_a_nurse_overview_leaves_out_signed_checklists(shared_world: World) -> None:
-    pid = add(shared_world, "Ann", "Overview", dt.date(1999, 1, 1))
-    page = shared_world.services.patients.overview(shared_world.actors["nurse"], pid)
-    assert page.patient.id == pid and page.records == ()
-
-
 def _pkcs12(passphrase: bytes) -> bytes:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Imported Clinic")])

@@ -197,8 +197,6 @@ CASES: dict[str, tuple[Permission, Prepare]] = {
     "AuditReviewService.verify": (P.INTEGRITY_VERIFY, simple(lambda c, a: review(c).verify(a))),
     "ReportService.summary": (P.AUDIT_READ, simple(
         lambda c, a: ReportService(c.engine, now=c.w.clock).summary(a, RecordFilter()))),
-    "ReportService.csv_text": (P.AUDIT_READ, simple(
-        lambda c, a: ReportService(c.engine, now=c.w.clock).csv_text(a, RecordFilter()))),
     "ReportService.export": (P.AUDIT_READ, simple(
         lambda c, a: ReportService(c.engine, now=c.w.clock).export(a, RecordFilter(),
                                                                    c.out(".csv"), "csv"))),
@@ -209,10 +207,6 @@ CASES: dict[str, tuple[Permission, Prepare]] = {
     "DocumentService.export_pdf": (P.RECORD_EXPORT, simple(
         lambda c, a: DocumentService(c.engine, now=c.w.clock).export_pdf(a, c.record_id,
                                                                          c.out(".pdf")))),
-    "DocumentService.latest_record_id": (P.RECORD_READ, simple(
-        lambda c, a: DocumentService(c.engine, now=c.w.clock).latest_record_id(a))),
-    "LabExportService.export": (P.ORDER_READ, simple(
-        lambda c, a: LabExportService(c.engine, now=c.w.clock).export(a))),
     "LabExportService.export_to_file": (P.ORDER_READ, simple(
         lambda c, a: LabExportService(c.engine, now=c.w.clock).export_to_file(a,
                                                                               c.out(".json")))),
@@ -371,12 +365,10 @@ AUDITED: dict[str, tuple[str, Callable[[Ctx], Call]]] = {
     "records.pdf(export)": ("export", lambda c: lambda a: c.w.services.records.pdf(
         a, c.record_id, purpose="export")),
     "patients.get": ("view", lambda c: lambda a: c.w.services.patients.get(a, c.patient_id)),
-    "patients.overview": ("view", lambda c: lambda a: c.w.services.patients.overview(
-        a, c.patient_id)),
     **{key: (action, CASES[key][1]) for key, action in (
         ("DocumentService.export_pdf", "export"), ("AuditReviewService.open_record", "view"),
         ("AuditReviewService.search", "search"), ("ReportService.export", "export"),
-        ("LabExportService.export", "export"), ("TimelineService.for_patient", "view"),
+        ("LabExportService.export_to_file", "export"), ("TimelineService.for_patient", "view"),
     )},
 }  # fmt: skip
 

@@ -181,10 +181,6 @@ CASES: dict[str, tuple[Permission, Callable[[World, Base], Call]]] = {
         P.PATIENT_READ,
         simple(lambda w, b, a: w.services.patients.get(a, b.patient_id)),
     ),
-    "patients.overview": (
-        P.PATIENT_READ,
-        simple(lambda w, b, a: w.services.patients.overview(a, b.patient_id)),
-    ),
     "patients.create": (
         P.PATIENT_WRITE,
         simple(lambda w, b, a: w.services.patients.create(a, example_patient())),
@@ -231,11 +227,6 @@ CASES: dict[str, tuple[Permission, Callable[[World, Base], Call]]] = {
         P.RECORD_EXPORT,
         simple(lambda w, b, a: w.services.records.pdf(a, b.record_id, purpose="export")),
     ),
-    "orders.generate": (
-        P.ORDER_WRITE,
-        simple(lambda w, b, a: w.services.orders.generate(a, b.course_id)),
-    ),
-    "orders.due": (P.ORDER_READ, simple(lambda w, b, a: w.services.orders.due(a, VISIT_DAY))),
     "orders.for_patient": (
         P.ORDER_READ,
         simple(lambda w, b, a: w.services.orders.for_patient(a, b.patient_id)),
