@@ -14,26 +14,25 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from itertools import islice
 
+from isoface_desk.errors import InputError, StorageError
 from isoface_desk.services.context import Actor, ServiceBase
 from isoface_desk.services.orders import sync_course_orders
+from isoface_desk.services.patient_import import (
+    duplicate_numbers,
+    patient_problems,
+    summarised,
+)
 from isoface_desk.services.permissions import Permission
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.handles import Session
 from isoface_desk.storage.repositories import courses as courses_repo
-from isoface_desk.storage.repositories import lab_orders as orders_repo
 from isoface_desk.storage.repositories import patients as patients_repo
-from isoface_desk.storage.repositories import records as records_repo
-from isoface_desk.storage.repositories.courses import Course
-from isoface_desk.storage.repositories.lab_orders import LabOrder
 from isoface_desk.storage.repositories.patients import SEXES, Patient, PatientData
-from isoface_desk.storage.repositories.records import RecordSummary
 
 __all__ = [
     "SEXES",
     "PatientData",
-    "PatientOverview",
     "PatientQuery",
     "PatientService",
     "parse_query",
@@ -49,17 +48,6 @@ _DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
 class PatientQuery:
     text: str = ""
     birth_date: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class PatientOverview:
-    """What the patient page shows. `records` is empty for roles that may not read signed
-    checklists (a nurse sees identity, courses and lab orders)."""
-
-    patient: Patient
-    courses: tuple[Course, ...]
-    records: tuple[RecordSummary, ...]
-    orders: tuple[LabOrder, ...]
 
 
 def _date_of(word: str) -> dt.date | None:
@@ -116,20 +104,6 @@ class PatientService(ServiceBase):
             append_event(session, actor.username, "view", "patient", patient_id, {})
             return patient
 
-    def overview(self, actor: Actor, patient_id: int) -> PatientOverview:
-        """The patient page: details, courses, records (if allowed), lab orders; one "view"."""
-        with self._unit(actor, Permission.PATIENT_READ) as session:
-            patient = patients_repo.get_patient(session, patient_id)
-            courses = courses_repo.courses_for_patient(session, patient_id)
-            records: list[RecordSummary] = []
-            if actor.may(Permission.RECORD_READ):
-                records = records_repo.records_for_patient(session, patient_id)
-            orders = orders_repo.orders_for_patient(session, patient_id)
-            append_event(
-                session, actor.username, "view", "patient", patient_id, {"page": "overview"}
-            )
-            return PatientOverview(patient, tuple(courses), tuple(records), tuple(orders))
-
     def create(self, actor: Actor, data: PatientData) -> Patient:
         with self._unit(actor, Permission.PATIENT_WRITE) as session:
             patient = patients_repo.add_patient(session, data)
@@ -153,20 +127,48 @@ class PatientService(ServiceBase):
     def bulk_import(
         self, actor: Actor, patients: Iterable[PatientData], *, batch_size: int = BULK_BATCH
     ) -> int:
-        """Add many patients fast (an import or the demo seed): one unit of work and one
-        "bulk import" audit event per batch, rows inserted without ORM objects. The
-        database's own constraints still apply (a duplicate clinic number fails its batch).
-        Returns how many were added."""
-        iterator = iter(patients)
-        total = 0
-        while batch := list(islice(iterator, batch_size)):
+        """Add many patients fast (`isoface-desk patients import`, the demo seed), all or
+        nothing: every patient is checked first (InputError naming each bad one), then all
+        are inserted in one unit of work, rows without ORM objects, one "bulk import" audit
+        event per batch. A clinic number already in the database refuses them all. Returns
+        how many were added."""
+        batch = list(patients)
+        _check_bulk(batch, self.today())
+        try:
             with self._unit(actor, Permission.PATIENT_WRITE) as session:
-                added = patients_repo.bulk_insert_patients(session, batch, batch_size=batch_size)
-                append_event(
-                    session, actor.username, "bulk import", "patient", "", {"count": added}
-                )
-            total += added
-        return total
+                for start in range(0, len(batch), batch_size):
+                    chunk = batch[start : start + batch_size]
+                    added = patients_repo.bulk_insert_patients(session, chunk,
+                                                               batch_size=batch_size)  # fmt: skip
+                    append_event(session, actor.username, "bulk import", "patient", "",
+                                 {"count": added})  # fmt: skip
+        except StorageError:
+            self._refuse_taken(actor, batch)
+            raise
+        return len(batch)
+
+    def _refuse_taken(self, actor: Actor, batch: list[PatientData]) -> None:
+        """After a refused insert: InputError if clinic numbers are already used."""
+        with self._read(actor, Permission.PATIENT_READ) as session:
+            taken = [p.clinic_number for p in batch
+                     if _number_used(session, p.clinic_number)]  # fmt: skip
+        if taken:
+            shown = ", ".join(taken[:20]) + (" ..." if len(taken) > 20 else "")
+            raise InputError(f"Nothing was imported: clinic number(s) already used: {shown}.")
+
+
+def _check_bulk(batch: list[PatientData], today: dt.date) -> None:
+    problems = [f"patient {i} ({p.clinic_number or 'no clinic number'}): {problem}"
+                for i, p in enumerate(batch, start=1)
+                for problem in patient_problems(p, today)]  # fmt: skip
+    problems += [f"clinic number {n} appears more than once" for n in duplicate_numbers(batch)]
+    if problems:
+        raise InputError(summarised(problems))
+
+
+def _number_used(session: Session, clinic_number: str) -> bool:
+    found = patients_repo.search_patients(session, clinic_number, limit=MAX_PAGE)
+    return any(p.clinic_number == clinic_number for p in found)
 
 
 def _resync_open_courses(session: Session, patient_id: int) -> None:
