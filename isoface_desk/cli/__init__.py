@@ -23,6 +23,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "isoface_desk.cli.verify",
     "isoface_desk.cli.pdf",
     "isoface_desk.cli.orders",
+    "isoface_desk.cli.patients",
+    "isoface_desk.cli.user",
     "isoface_desk.cli.audit",
     "isoface_desk.cli.backup",
     "isoface_desk.cli.demo",

@@ -113,10 +113,14 @@ class AuthService(ServiceBase):
         return WRONG
 
     def change_own_password(self, actor: Actor, old_password: str, new_password: str) -> None:
-        """A signed-in person changes their own password (policy applies)."""
+        """A signed-in person changes their own password: the current one is confirmed
+        first (a wrong one counts towards the lockout), the policy applies to the new one,
+        and the change is a "user change" event (never the password)."""
         from isoface_desk.services.passwords import check_policy
 
         self.confirm_password(actor, old_password)
+        if new_password == old_password:
+            raise InputError("The new password must differ from the current one.")
         check_policy(new_password, actor.username, demo=False)
         with session_scope(self.engine) as session:
             users_repo.set_password_hash(session, actor.user_id, hash_password(new_password))

@@ -124,6 +124,9 @@ class ShellController(QObject):
         window.installEventFilter(self)  # closing with a visit open: say it is kept
         for key, action in window.area_actions.items():
             action.triggered.connect(lambda _checked=False, k=key: self._on_go_action_triggered(k))
+        from isoface_desk.ui.account import AccountActions
+
+        self.account = AccountActions(self)  # File › Change my password…
         self.sign_out()
 
     def sign_in(self, display_name: str, roles: Iterable[str]) -> None:

@@ -94,6 +94,8 @@ class MainWindow(QMainWindow):
         self.about_action = QAction("&About Isoface Desk", self)
         self.about_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.change_password_action = QAction("Change my &password…", self)
+        self.change_password_action.setStatusTip("Choose a new password for your own account")
         self.area_actions: dict[str, QAction] = {}
         for index, area in enumerate(AREAS, start=1):
             action = QAction(area.title, self)
@@ -108,6 +110,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         bar.setAccessibleName("Main menu")
         file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.change_password_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.go_menu = bar.addMenu("&Go")
         for action in self.area_actions.values():
@@ -199,6 +203,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(key in shown)
             action.setVisible(key in shown)
         self.go_menu.menuAction().setVisible(bool(areas))
+        self.change_password_action.setEnabled(bool(areas))  # signed in
+        self.change_password_action.setVisible(bool(areas))
         self.nav.setVisible(bool(areas))
         if areas:
             self.nav.setCurrentRow(0)

@@ -1,4 +1,4 @@
-"""Dialogs of user management: a new user, their roles, a new password.
+"""Dialogs of user management: a new user, their roles, a new password, their details.
 
 Each dialog checks what it can before OK is accepted (the password policy of
 services.passwords, matching confirmation, at least one role); the service checks again.
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from isoface_desk.services.passwords import MIN_LENGTH, policy_problems
 from isoface_desk.services.permissions import ROLES
-from isoface_desk.services.users import NewUser
+from isoface_desk.services.users import NewUser, UserInfo
 
 ROLE_TITLES = {
     "dermatologist": "Dermatologist (signs visits)",
@@ -33,7 +33,7 @@ ROLE_TITLES = {
 }
 
 
-def _line(name: str, *, secret: bool = False) -> QLineEdit:
+def line_edit(name: str, *, secret: bool = False) -> QLineEdit:
     edit = QLineEdit()
     edit.setAccessibleName(name)
     if secret:
@@ -61,8 +61,8 @@ class RoleBoxes(QWidget):
         return frozenset(role for role, box in self.boxes.items() if box.isChecked())
 
 
-class _Checked(QDialog):
-    """OK runs `problems()` first and shows them instead of closing."""
+class CheckedDialog(QDialog):
+    """OK runs `problems()` first and shows them instead of closing, then `submit()`."""
 
     def _finish(self, body: QWidget | QFormLayout) -> None:
         self.problem_label = QLabel()
@@ -85,8 +85,12 @@ class _Checked(QDialog):
     def problems(self) -> list[str]:
         return []
 
+    def submit(self) -> list[str]:
+        """Done once `problems()` found none: what went wrong (empty: close the dialog)."""
+        return []
+
     def accept(self) -> None:
-        found = self.problems()
+        found = self.problems() or self.submit()
         self.problem_label.setText("\n".join(found))
         if not found:
             super().accept()
@@ -99,19 +103,19 @@ def password_problems(password: str, again: str, username: str) -> list[str]:
     return problems
 
 
-class NewUserDialog(_Checked):
+class NewUserDialog(CheckedDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Add a user")
         self.setAccessibleName("Add a user")
-        self.username = _line("User name")
-        self.display_name = _line("Display name")
-        self.licence = _line("Licence number")
+        self.username = line_edit("User name")
+        self.display_name = line_edit("Display name")
+        self.licence = line_edit("Licence number")
         self.licence.setPlaceholderText("Dermatologists: e.g. GMC 1234567")
         self.roles = RoleBoxes(("dermatologist",))
-        self.password = _line("Password", secret=True)
+        self.password = line_edit("Password", secret=True)
         self.password.setPlaceholderText(f"At least {MIN_LENGTH} characters, not a common one")
-        self.again = _line("Password again", secret=True)
+        self.again = line_edit("Password again", secret=True)
         form = QFormLayout()
         for label, widget in (("User &name:", self.username), ("&Display name:",
                               self.display_name), ("&Licence number:", self.licence),
@@ -143,7 +147,7 @@ class NewUserDialog(_Checked):
         return found + password_problems(new.password, self.again.text(), new.username)
 
 
-class RolesDialog(_Checked):
+class RolesDialog(CheckedDialog):
     def __init__(self, username: str, roles: Iterable[str], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"Roles of {username}")
@@ -158,14 +162,14 @@ class RolesDialog(_Checked):
         return [] if self.values() else ["Choose at least one role."]
 
 
-class PasswordDialog(_Checked):
+class PasswordDialog(CheckedDialog):
     def __init__(self, username: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.username = username
         self.setWindowTitle(f"New password for {username}")
         self.setAccessibleName(f"New password for {username}")
-        self.password = _line("New password", secret=True)
-        self.again = _line("New password again", secret=True)
+        self.password = line_edit("New password", secret=True)
+        self.again = line_edit("New password again", secret=True)
         form = QFormLayout()
         form.addRow("&New password:", self.password)
         form.addRow("&Again:", self.again)
@@ -179,3 +183,33 @@ class PasswordDialog(_Checked):
 
     def problems(self) -> list[str]:
         return password_problems(self.password.text(), self.again.text(), self.username)
+
+
+class DetailsDialog(CheckedDialog):
+    """A user's display name and professional licence number (UserService.update_details)."""
+
+    def __init__(self, user: UserInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.user = user
+        self.setWindowTitle(f"Details of {user.username}")
+        self.setAccessibleName(f"Details of {user.username}")
+        self.display_name = line_edit("Display name")
+        self.display_name.setText(user.display_name)
+        self.licence = line_edit("Licence number")
+        self.licence.setText(user.licence_number)
+        self.licence.setPlaceholderText("Dermatologists: e.g. GMC 1234567")
+        form = QFormLayout()
+        form.addRow("&Display name:", self.display_name)
+        form.addRow("&Licence number:", self.licence)
+        form.addRow(QLabel("The user name and the signed records keep their names."))
+        self._finish(form)
+
+    def values(self) -> tuple[str, str]:
+        return self.display_name.text().strip(), self.licence.text().strip()
+
+    def problems(self) -> list[str]:
+        name, licence = self.values()
+        found = [] if name else ["Give the name people see."]
+        if "dermatologist" in self.user.roles and not licence:
+            found.append("A dermatologist needs a licence number.")
+        return found
