@@ -52,6 +52,7 @@ class VisitStart:
     course_id: int | None
     draft: Draft | None  # the actor's draft to resume, if any
     prefill: Prefill = field(default_factory=Prefill)  # what a new visit opens with
+    others_drafts: tuple[Draft, ...] = ()  # unsigned visits of this kind by someone else
 
 
 class VisitDraftHandle:
@@ -111,10 +112,10 @@ class VisitStartService(CatalogServiceBase):
                 records_repo.get_record(session, s.id)
                 for s in records_repo.records_for_patient(session, patient_id)
             ]
-            drafts = [
-                d for d in drafts_repo.drafts_for_patient(session, patient_id)
-                if d.author_id == actor.user_id and d.visit_kind == kind
-            ]  # fmt: skip
+            same_kind = [d for d in drafts_repo.drafts_for_patient(session, patient_id)
+                         if d.visit_kind == kind]  # fmt: skip
+            drafts = [d for d in same_kind if d.author_id == actor.user_id]
+            others = tuple(d for d in same_kind if d.author_id != actor.user_id)
             draft = drafts[0] if drafts else None
             day = draft.visit_date if draft is not None else (visit_date or self.today())
             course = _open_course(courses)
@@ -134,7 +135,7 @@ class VisitStartService(CatalogServiceBase):
             phq9_baseline_total=_baseline(in_course),
         )
         course_id = course.id if course is not None else None
-        return VisitStart(patient, kind, form, context, course_id, draft, filled)
+        return VisitStart(patient, kind, form, context, course_id, draft, filled, others)
 
 
 def _open_course(courses: Sequence[Course]) -> Course | None:

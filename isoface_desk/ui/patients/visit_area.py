@@ -176,12 +176,25 @@ class VisitArea(QStackedWidget):
         start = None
         with self.messages.guard():
             start = self.starts.prepare(self.actor, patient_id, kind)
-        if start is None:
+        if start is None or not self._second_draft_wanted(start):
             return False
         self._open(start)
         log.info("visit opened (patient %d, %s, draft %s)", patient_id, kind,
                  start.draft.id if start.draft else "new")  # fmt: skip
         return True
+
+    def _second_draft_wanted(self, start: VisitStart) -> bool:
+        """Someone else has an unsigned visit of this kind for the patient: ask before a
+        second one is begun (one of them would have to be discarded)."""
+        if start.draft is not None or not start.others_drafts:
+            return True
+        days = ", ".join(sorted({d.visit_date.isoformat() for d in start.others_drafts}))
+        kind = KIND_WORDS.get(start.kind, start.kind).lower()
+        return self.messages.confirm(
+            f"Another unsigned {kind} visit",
+            f"This patient already has an unsigned {kind} visit begun by another prescriber "
+            f"({days}). Begin a second one anyway? Only one can be signed; the other will "
+            "have to be discarded.", "Begin another")  # fmt: skip
 
     def save_work(self) -> bool:
         """Save the open visit's draft now (locking, signing out, quitting, crashing)."""
