@@ -70,18 +70,6 @@ class CourseService(ServiceBase):
         with self._unit(actor, Permission.COURSE_WRITE) as session:
             return start_course(session, actor, patient_id, start)
 
-    def activate(self, actor: Actor, course_id: int, start_date: dt.date) -> CourseChange:
-        """A planned course starts (after its initiation visit) on `start_date`."""
-        with self._unit(actor, Permission.COURSE_WRITE) as session:
-            return activate_course(session, actor, course_id, start_date)
-
-    def change_dose(
-        self, actor: Actor, course_id: int, on: dt.date, mg_per_day: float
-    ) -> CourseChange:
-        """From `on`, the daily dose is `mg_per_day` (the schedule may move a peak-dose test)."""
-        with self._unit(actor, Permission.COURSE_WRITE) as session:
-            return change_course_dose(session, actor, course_id, on, mg_per_day)
-
     def end(
         self, actor: Actor, course_id: int, end_date: dt.date, *, status: str = "completed",
         reason: str = "",

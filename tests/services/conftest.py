@@ -15,12 +15,13 @@ import pytest
 from isoface_desk.documents.demo import demo_signature_png
 from isoface_desk.services.bundle import Services, build_services
 from isoface_desk.services.context import Actor
+from isoface_desk.services.courses import CourseChange, change_course_dose
 from isoface_desk.services.demo_visits import DemoPatientFacts, visit_dict
 from isoface_desk.services.patients import PatientData
 from isoface_desk.services.records import SignatureInput
 from isoface_desk.services.setup import ClinicData, FirstUser, GenerateCertificate
 from isoface_desk.services.users import NewUser
-from isoface_desk.storage.db import make_engine
+from isoface_desk.storage.db import make_engine, session_scope
 from isoface_desk.storage.migrate import upgrade
 from tests.conftest import _fresh_pg_database, require_pg
 
@@ -140,3 +141,9 @@ def example_patient(tag: str | None = None) -> PatientData:
 
 def patient_signature() -> list[SignatureInput]:
     return [SignatureInput("patient", "Zoë Ångström", demo_signature_png(1))]
+
+
+def change_dose(w: World, course_id: int, on: dt.date, mg_per_day: float) -> CourseChange:
+    """The dose step a signed follow-up takes (services.visit_course), on its own."""
+    with session_scope(w.services.engine) as session:
+        return change_course_dose(session, w.first, course_id, on, mg_per_day)

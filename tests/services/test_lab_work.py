@@ -20,7 +20,7 @@ from isoface_desk.services.lab_work import LabWorkService, occasion
 from isoface_desk.services.orders import LabOrder
 from isoface_desk.storage.audit import chain_head
 from isoface_desk.storage.db import read_scope
-from tests.services.conftest import World, example_patient
+from tests.services.conftest import World, change_dose, example_patient
 
 START_DAY = dt.date(2026, 6, 1)  # six months: planned end 2026-12-01
 START = CourseStart(start_date=START_DAY, product="Isoface 20 mg", strength_mg=20, mg_per_day=40)
@@ -102,7 +102,7 @@ def test_a_dose_change_moves_the_peak_dose_test_and_keeps_the_printed_one(
     pid, cid = start_course(w, pregnancy=True, profile="minimal")
     peak = next(o for o in orders_of(w, pid) if occasion(o.key)[0] == "peak dose")
     LabWorkService(w.services.engine).mark_printed(nurse, [order_code(peak.id)])
-    w.services.courses.change_dose(w.first, cid, D(2026, 7, 15), 60)
+    change_dose(w, cid, D(2026, 7, 15), 60)
     peaks = [o for o in orders_of(w, pid) if occasion(o.key)[0] == "peak dose"]
     assert [(o.id, o.status) for o in peaks if o.status == "printed"] == [(peak.id, "printed")]
     moved = [o for o in peaks if o.status == "planned"]

@@ -14,7 +14,7 @@ from isoface_desk.errors import InputError
 from isoface_desk.services.courses import CourseStart
 from isoface_desk.services.lab_work import LabWorkService
 from isoface_desk.services.orders import LabOrder
-from tests.services.conftest import World, example_patient
+from tests.services.conftest import World, change_dose, example_patient
 
 START_DAY = dt.date(2026, 6, 1)
 START = CourseStart(start_date=START_DAY, product="Isoface 20 mg", strength_mg=20, mg_per_day=40)
@@ -80,10 +80,10 @@ def test_an_early_end_keeps_printed_orders_and_cancels_the_rest(shared_world: Wo
 def test_a_dose_change_is_kept_with_the_course(shared_world: World) -> None:
     _, cid = course(shared_world, lab_schedule_profile="minimal")
     on = START_DAY + dt.timedelta(days=28)
-    change = shared_world.services.courses.change_dose(shared_world.first, cid, on, 60)
+    change = change_dose(shared_world, cid, on, 60)
     assert change.course.details["dose_changes"] == [{"date": on.isoformat(), "mg_per_day": 60}]
     with pytest.raises(InputError):
-        shared_world.services.courses.change_dose(shared_world.first, cid, on, 0)
+        change_dose(shared_world, cid, on, 0)
 
 
 def test_one_open_course_at_a_time(shared_world: World) -> None:

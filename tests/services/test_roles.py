@@ -114,11 +114,6 @@ def c_end(w: World, b: Base) -> Call:
     return lambda a: w.services.courses.end(a, course_id, VISIT_DAY + dt.timedelta(days=60))
 
 
-def c_activate(w: World, b: Base) -> Call:
-    course_id = _new_course(w, status="planned")
-    return lambda a: w.services.courses.activate(a, course_id, VISIT_DAY)
-
-
 def c_start(w: World, b: Base) -> Call:
     patient_id = _new_patient(w)
     return lambda a: w.services.courses.start(a, patient_id, START)
@@ -202,15 +197,6 @@ CASES: dict[str, tuple[Permission, Callable[[World, Base], Call]]] = {
         simple(lambda w, b, a: w.services.courses.for_patient(a, b.patient_id)),
     ),
     "courses.start": (P.COURSE_WRITE, c_start),
-    "courses.activate": (P.COURSE_WRITE, c_activate),
-    "courses.change_dose": (
-        P.COURSE_WRITE,
-        simple(
-            lambda w, b, a: w.services.courses.change_dose(
-                a, b.course_id, VISIT_DAY + dt.timedelta(days=28), 50
-            )
-        ),
-    ),
     "courses.end": (P.COURSE_WRITE, c_end),
     "records.sign_visit": (P.RECORD_SIGN, c_sign),
     "records.correct_record": (P.RECORD_SIGN, c_correct),
