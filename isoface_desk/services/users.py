@@ -140,11 +140,25 @@ class UserService(ServiceBase):
     def update_details(
         self, actor: Actor, user_id: int, *, display_name: str, licence_number: str
     ) -> UserInfo:
+        """A user's display name and licence number (Administration › Users › Edit
+        details…); the event names the changed fields, not their values."""
+        name, licence = display_name.strip(), licence_number.strip()
         with self._unit(actor, Permission.USER_MANAGE) as session:
+            before = users_repo.get_user(session, user_id)
+            problems = [] if name else ["The user needs a display name."]
+            if "dermatologist" in roles_of(before) and not licence:
+                problems.append("A dermatologist needs a professional licence number.")
+            if problems:
+                raise InputError(problems)
+            changed = [field for field, old, new in (
+                ("display_name", before.display_name, name),
+                ("licence_number", before.licence_number, licence)) if old != new]  # fmt: skip
             user = users_repo.update_user(
-                session, user_id, display_name=display_name, licence_number=licence_number
+                session, user_id, display_name=name, licence_number=licence
             )
-            _user_change(session, actor.username, user_id, {"change": "details"})
+            if changed:
+                _user_change(session, actor.username, user_id,
+                             {"change": "details", "fields": changed})  # fmt: skip
             return _info(user, user.is_locked(self.now()))
 
 

@@ -46,8 +46,8 @@ def admin_page(
     **choosers: Any,
 ) -> AdminPage:
     """The page, filled. `choosers` pass test doubles to the pages (new_user, roles,
-    password, choose_folder, choose_file)."""
-    user_keys = {"new_user", "roles", "password"}
+    password, details, choose_folder, choose_file)."""
+    user_keys = {"new_user", "roles", "password", "details"}
     users = UsersPage(services.users, actor, messages,
                       **{k: v for k, v in choosers.items() if k in user_keys})  # fmt: skip
     backups = BackupService(services.engine, now=services.auth.now)

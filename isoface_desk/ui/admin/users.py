@@ -1,4 +1,5 @@
-"""User management: the list of accounts, and add, roles, reset password, disable/enable.
+"""User management: the list of accounts, and add, edit details (display name, licence
+number), roles, reset password, disable/enable.
 
 Users are never deleted (their records stay attributable): a disabled account cannot sign
 in but keeps its name on everything it did. Every change goes through UserService, which
@@ -25,7 +26,12 @@ from PySide6.QtWidgets import (
 
 from isoface_desk.services.context import Actor
 from isoface_desk.services.users import NewUser, UserInfo, UserService
-from isoface_desk.ui.admin.dialogs import NewUserDialog, PasswordDialog, RolesDialog
+from isoface_desk.ui.admin.dialogs import (
+    DetailsDialog,
+    NewUserDialog,
+    PasswordDialog,
+    RolesDialog,
+)
 from isoface_desk.ui.messages import MessageChannel, Severity
 
 COLUMNS = ("User name", "Name", "Roles", "Licence", "Status")
@@ -33,6 +39,7 @@ COLUMNS = ("User name", "Name", "Roles", "Licence", "Status")
 AskNewUser = Callable[[QWidget], NewUser | None]
 AskRoles = Callable[[QWidget, UserInfo], frozenset[str] | None]
 AskPassword = Callable[[QWidget, UserInfo], str | None]
+AskDetails = Callable[[QWidget, UserInfo], tuple[str, str] | None]
 
 
 def ask_new_user(parent: QWidget) -> NewUser | None:
@@ -47,6 +54,12 @@ def ask_roles(parent: QWidget, user: UserInfo) -> frozenset[str] | None:
 
 def ask_password(parent: QWidget, user: UserInfo) -> str | None:
     dialog = PasswordDialog(user.username, parent)
+    return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted.value else None
+
+
+def ask_details(parent: QWidget, user: UserInfo) -> tuple[str, str] | None:
+    """(display name, licence number), or None when cancelled."""
+    dialog = DetailsDialog(user, parent)
     return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted.value else None
 
 
@@ -68,16 +81,19 @@ class UsersPage(QWidget):
         new_user: AskNewUser = ask_new_user,
         roles: AskRoles = ask_roles,
         password: AskPassword = ask_password,
+        details: AskDetails = ask_details,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.users, self.actor, self.channel = users, actor, channel
         self._ask_new_user, self._ask_roles, self._ask_password = new_user, roles, password
+        self._ask_details = details
         self.rows: list[UserInfo] = []
         self.setAccessibleName("Users")
         self._build()
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.add_button.clicked.connect(self.add_user)
+        self.details_button.clicked.connect(self.edit_details)
         self.roles_button.clicked.connect(self.change_roles)
         self.password_button.clicked.connect(self.reset_password)
         self.active_button.clicked.connect(self.toggle_active)
@@ -101,13 +117,15 @@ class UsersPage(QWidget):
             header.resizeSection(column, width * em)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.add_button = QPushButton("&Add user…")
+        self.details_button = QPushButton("&Edit details…")
+        self.details_button.setAccessibleName("Edit the display name and licence number")
         self.roles_button = QPushButton("Change &roles…")
         self.password_button = QPushButton("Reset &password…")
         self.active_button = QPushButton("&Disable")
         self.active_button.setAccessibleName("Disable or enable the account")
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.roles_button, self.password_button,
-                       self.active_button):  # fmt: skip
+        for button in (self.add_button, self.details_button, self.roles_button,
+                       self.password_button, self.active_button):  # fmt: skip
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -144,7 +162,8 @@ class UsersPage(QWidget):
 
     def _update_buttons(self) -> None:
         user = self.selected()
-        for button in (self.roles_button, self.password_button, self.active_button):
+        for button in (self.details_button, self.roles_button, self.password_button,
+                       self.active_button):  # fmt: skip
             button.setEnabled(user is not None)
         self.active_button.setText("&Enable" if user is not None and not user.active
                                    else "&Disable")  # fmt: skip
@@ -163,6 +182,17 @@ class UsersPage(QWidget):
             return
         with self.channel.guard():
             self._done(self.users.add_user(self.actor, new), "added")
+
+    def edit_details(self) -> None:
+        user = self.selected()
+        details = self._ask_details(self, user) if user is not None else None
+        if user is None or details is None:
+            return
+        name, licence = details
+        with self.channel.guard():
+            changed = self.users.update_details(self.actor, user.id, display_name=name,
+                                                licence_number=licence)  # fmt: skip
+            self._done(changed, "details saved")
 
     def change_roles(self) -> None:
         user = self.selected()
