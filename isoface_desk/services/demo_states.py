@@ -16,6 +16,7 @@ from typing import Any
 
 from isoface_desk.documents.demo import demo_signature_png
 from isoface_desk.domain.checklist import visit_dict_to_answers
+from isoface_desk.domain.lab_orders import order_code
 from isoface_desk.services.bundle import Services
 from isoface_desk.services.context import Actor
 from isoface_desk.services.courses import CourseStart
@@ -28,6 +29,8 @@ from isoface_desk.services.demo_visits import (
     Twist,
     visit_dict,
 )
+from isoface_desk.services.lab_results import LabResultService, ResultEntry
+from isoface_desk.services.lab_work import LabWorkService
 from isoface_desk.services.passwords import DEMO_PASSWORD
 from isoface_desk.services.records import SignatureInput
 from isoface_desk.services.visit_checks import form_for, visit_signers
@@ -65,6 +68,14 @@ STOP_REASON = "Stopped early at the patient's request."
 
 def _days(n: int) -> dt.timedelta:
     return dt.timedelta(days=n)
+
+
+def _normal(test: str, day: dt.date) -> ResultEntry:
+    """A normal result of `test` taken on `day`."""
+    normal = NORMAL_RESULTS[test]
+    if "result" in normal:
+        return ResultEntry(test, day, str(normal["result"]))
+    return ResultEntry(test, day, float(normal["value"]), str(normal["unit"]), normal.get("uln"))
 
 
 @dataclass
@@ -164,24 +175,27 @@ class DemoSeeder:
         return record_id, course.id
 
     def _work_orders(self, patient_id: int) -> None:
-        """The nurse's past work: orders due before today resulted, this week's printed."""
+        """The nurse's past work, as the nurse does it (LabWorkService, LabResultService):
+        orders due before today printed, collected and resulted, this week's printed."""
+        engine, now = self.services.engine, self.services.auth.now
+        work = LabWorkService(engine, now=now)
+        results = LabResultService(engine, now=now, catalog=self.services.records.catalog)
         orders = self.services.orders.for_patient(self.nurse, patient_id)
         past = [o for o in orders if o.status == "planned" and o.due_until < self.today]
         if past:
-            ids = [o.id for o in past]
-            self.services.orders.mark_printed(self.nurse, ids)
-            self.services.orders.mark_collected(self.nurse, ids)
+            work.mark_printed(self.nurse, [order_code(o.id) for o in past])
+            work.mark_collected(self.nurse, [o.id for o in past])
             for order in past:
-                day = min(order.due_until, self.today - _days(1)).isoformat()
-                results = {str(t): {**NORMAL_RESULTS[str(t)], "date": day} for t in order.tests}
-                self.services.orders.record_results(self.nurse, order.id, results)
+                day = min(order.due_until, self.today - _days(1))
+                entries = [_normal(str(t), day) for t in order.tests]
+                results.record(self.nurse, order.id, entries)
         soon = [
-            o.id
+            o
             for o in orders
             if o.status == "planned" and self.today <= o.due_until and o.due_from <= self.today
         ]
         if soon:
-            self.services.orders.mark_printed(self.nurse, soon[:1])
+            work.mark_printed(self.nurse, [order_code(soon[0].id)])
 
     # ------------------------------------------------------------ states
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from isoface_desk.domain.lab_schedule import CourseInfo, DoseChange, DueTest, lab_schedule
-from isoface_desk.errors import InputError
 from isoface_desk.services.context import Actor, ServiceBase
 from isoface_desk.services.permissions import Permission
 from isoface_desk.storage.audit import append_event
@@ -118,18 +117,6 @@ def sync_course_orders(session: Session, course_id: int) -> OrderSync:
     return OrderSync(created, updated, cancelled, len(wanted) - created - updated)
 
 
-def _abnormal(results: dict[str, Any]) -> bool:
-    for value in results.values():
-        if not isinstance(value, dict):
-            continue
-        number, uln = value.get("value"), value.get("uln")
-        if isinstance(number, int | float) and isinstance(uln, int | float) and number > uln:
-            return True
-        if value.get("result") == "positive":
-            return True
-    return False
-
-
 class OrderService(ServiceBase):
     def for_patient(self, actor: Actor, patient_id: int) -> list[LabOrder]:
         with self._read(actor, Permission.ORDER_READ) as session:
@@ -155,18 +142,3 @@ class OrderService(ServiceBase):
             for order in orders:
                 append_event(session, actor.username, "collect", "order", order.id, {})
             return orders
-
-    def record_results(self, actor: Actor, order_id: int, results: dict[str, Any]) -> LabOrder:
-        """Results per test code: {"value", "unit", "uln", "date"} or {"result": ...}."""
-        with self._unit(actor, Permission.ORDER_WRITE) as session:
-            order = orders_repo.get_order(session, order_id)
-            unknown = sorted(set(results) - {str(t) for t in order.tests})
-            if unknown:
-                raise InputError(f"Lab order {order_id} did not ask for {', '.join(unknown)}.")
-            stored = orders_repo.record_results(
-                session, order_id, results, abnormal=_abnormal(results)
-            )
-            append_event(
-                session, actor.username, "result", "order", order_id, {"abnormal": stored.abnormal}
-            )
-            return stored

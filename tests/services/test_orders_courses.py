@@ -93,17 +93,3 @@ def test_one_open_course_at_a_time(shared_world: World) -> None:
     shared_world.services.courses.end(shared_world.first, cid, START_DAY + dt.timedelta(days=1))
     later = dataclasses.replace(START, start_date=START_DAY + dt.timedelta(days=200))
     shared_world.services.courses.start(shared_world.first, pid, later)
-
-
-def test_results_flag_abnormal_values(shared_world: World) -> None:
-    s, nurse = shared_world.services, shared_world.actors["nurse"]
-    pid, _ = course(shared_world)
-    order = next(o for o in orders(shared_world, pid) if "ALT" in o.tests)
-    results = {
-        "ALT": {"value": 130, "unit": "U/L", "uln": 40, "date": "2026-06-01"},
-        "AST": {"value": 30, "unit": "U/L", "uln": 40, "date": "2026-06-01"},
-    }
-    stored = s.orders.record_results(nurse, order.id, results)
-    assert stored.status == "resulted" and stored.abnormal
-    with pytest.raises(InputError, match="did not ask for"):
-        s.orders.record_results(nurse, order.id, {"GLUCOSE": {"value": 5}})

@@ -98,12 +98,6 @@ def c_correct(w: World, b: Base) -> Call:
     )
 
 
-def c_results(w: World, b: Base) -> Call:
-    order_id, tests = _planned_order(w, b)
-    results = {t: {"value": 1, "unit": "U/L", "uln": 40, "date": "2026-11-19"} for t in tests}
-    return lambda a: w.services.orders.record_results(a, order_id, results)
-
-
 def c_collect(w: World, b: Base) -> Call:
     order_id, _ = _planned_order(w, b)
     return lambda a: w.services.orders.mark_collected(a, [order_id])
@@ -226,7 +220,6 @@ CASES: dict[str, tuple[Permission, Callable[[World, Base], Call]]] = {
         ),
     ),
     "orders.mark_collected": (P.ORDER_WRITE, c_collect),
-    "orders.record_results": (P.ORDER_WRITE, c_results),
     "drafts.save": (P.DRAFT_WRITE, c_draft("save")),
     "drafts.mine": (P.DRAFT_WRITE, c_draft("mine")),
     "drafts.get": (P.DRAFT_WRITE, c_draft("get")),
