@@ -161,10 +161,6 @@ class LabWorkService(ServiceBase):
                                     for o in orders))  # fmt: skip
             return len(orders)
 
-    def order(self, actor: Actor, order_id: int) -> LabOrder:
-        with self._read(actor, Permission.ORDER_READ) as session:
-            return orders_repo.get_order(session, order_id)
-
 
 def _result_date(order: LabOrder) -> dt.date:
     """The laboratory's date of an order's results (the latest), else when entered."""

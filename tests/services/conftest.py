@@ -21,8 +21,11 @@ from isoface_desk.services.patients import PatientData
 from isoface_desk.services.records import SignatureInput
 from isoface_desk.services.setup import ClinicData, FirstUser, GenerateCertificate
 from isoface_desk.services.users import NewUser
-from isoface_desk.storage.db import make_engine, session_scope
+from isoface_desk.storage.db import make_engine, read_scope, session_scope
+from isoface_desk.storage.handles import Engine
 from isoface_desk.storage.migrate import upgrade
+from isoface_desk.storage.repositories import lab_orders as orders_repo
+from isoface_desk.storage.repositories.lab_orders import LabOrder
 from tests.conftest import _fresh_pg_database, require_pg
 
 PASSWORD = "Plum-tree-42-orchard"
@@ -147,3 +150,9 @@ def change_dose(w: World, course_id: int, on: dt.date, mg_per_day: float) -> Cou
     """The dose step a signed follow-up takes (services.visit_course), on its own."""
     with session_scope(w.services.engine) as session:
         return change_course_dose(session, w.first, course_id, on, mg_per_day)
+
+
+def stored_order(engine: Engine, order_id: int) -> LabOrder:
+    """A lab order as stored (to look at what a step did)."""
+    with read_scope(engine) as session:
+        return orders_repo.get_order(session, order_id)

@@ -26,7 +26,7 @@ from isoface_desk.services.visit_start import VisitStartService
 from isoface_desk.storage.audit import chain_head, events_for_target
 from isoface_desk.storage.db import read_scope
 from tests.domain.test_fhir import enum_problems
-from tests.services.conftest import World, example_patient, visit
+from tests.services.conftest import World, example_patient, stored_order, visit
 
 START = CourseStart(
     start_date=dt.date(2026, 6, 1), product="Isoface 20 mg", strength_mg=20, mg_per_day=40
@@ -99,7 +99,7 @@ def test_incomplete_or_wrong_entries_are_refused_whole(
     future = [dataclasses.replace(e, result_date=dt.date(2026, 11, 21)) for e in entries]
     with pytest.raises(InputError, match="in the future"):
         results.record(nurse, order.id, future)
-    assert LabWorkService(w.services.engine).order(nurse, order.id).status == "planned"
+    assert stored_order(w.services.engine, order.id).status == "planned"
 
 
 def test_abnormal_results_show_on_the_due_list_and_feed_the_next_visit(

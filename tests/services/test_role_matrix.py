@@ -224,8 +224,6 @@ CASES: dict[str, tuple[Permission, Prepare]] = {
     "LabImportService.import_file": (P.ORDER_WRITE, _import),
     "LabWorkService.due_list": (P.ORDER_READ, simple(
         lambda c, a: LabWorkService(c.engine, now=c.w.clock).due_list(a))),
-    "LabWorkService.order": (P.ORDER_READ, with_order(
-        lambda c, a, o: LabWorkService(c.engine, now=c.w.clock).order(a, o))),
     "LabWorkService.regenerate_all": (P.ORDER_WRITE, simple(
         lambda c, a: LabWorkService(c.engine, now=c.w.clock).regenerate_all(a))),
     "LabWorkService.mark_printed": (P.ORDER_WRITE, simple(

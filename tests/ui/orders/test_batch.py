@@ -13,8 +13,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from pytestqt.qtbot import QtBot
 
 from isoface_desk.domain.lab_orders import order_code
-from isoface_desk.services.lab_work import LabWorkService
-from tests.services.conftest import World
+from tests.services.conftest import World, stored_order
 from tests.ui.orders.conftest import BULK_NAME, TIMEOUT, Page, add_bulk_orders
 
 MAX_GAP_S = 0.100
@@ -92,8 +91,7 @@ def test_cancel_marks_exactly_the_orders_in_the_finished_file(
     outcome = done.args[0]
     assert 10 <= len(outcome.printed) < 200 and outcome.marked == len(outcome.printed)
     assert len(PdfReader(out).pages) == len(outcome.printed)
-    work = LabWorkService(world.services.engine)
-    nurse = world.actors["nurse"]
-    printed = {order_code(i) for i in ids if work.order(nurse, i).status == "printed"}
+    engine = world.services.engine
+    printed = {order_code(i) for i in ids if stored_order(engine, i).status == "printed"}
     assert printed == set(outcome.printed)
     assert "still due" in page.channel.captured[-1].text

@@ -16,12 +16,12 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from isoface_desk.domain.lab_orders import order_code
-from isoface_desk.services.lab_work import DueItem, LabWorkService
+from isoface_desk.services.lab_work import DueItem
 from isoface_desk.services.orders import LabOrder
 from isoface_desk.ui.orders import OrdersArea
 from isoface_desk.ui.orders.due_model import DueFilter
 from isoface_desk.ui.visit.style import BLOCK_TINT
-from tests.services.conftest import World
+from tests.services.conftest import World, stored_order
 from tests.ui.orders.conftest import TIMEOUT, Page
 
 PageMaker = object  # open_page(role) -> Page, see conftest
@@ -196,5 +196,4 @@ def test_an_auditor_sees_the_list_and_cannot_print(
 
 
 def _orders(world: World, items: list[DueItem]) -> list[LabOrder]:
-    work = LabWorkService(world.services.engine)
-    return [work.order(world.actors["nurse"], i.order_id) for i in items]
+    return [stored_order(world.services.engine, i.order_id) for i in items]
