@@ -9,6 +9,7 @@ The course's `details` keep what the schedule and the dose arithmetic need:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from isoface_desk.domain.lab_schedule import add_months
@@ -139,11 +140,7 @@ def activate_course(
     planned_end = dt.date.fromisoformat(details["planned_end_date"]) + shift
     details["planned_end_date"] = planned_end.isoformat()
     data = _data(course, start_date=start_date, status="active", details=details)
-    updated = courses_repo.update_course(session, course_id, data)
-    orders = sync_course_orders(session, course_id)
-    append_event(session, actor.username, "course change", "course", course_id,
-                 {"change": "activate"})  # fmt: skip
-    return CourseChange(updated, orders)
+    return _save(session, actor, course_id, data, "course change", {"change": "activate"})
 
 
 def change_course_dose(
@@ -159,11 +156,8 @@ def change_course_dose(
     changes = [c for c in details.get("dose_changes", []) if c["date"] != on.isoformat()]
     changes.append({"date": on.isoformat(), "mg_per_day": mg_per_day})
     details["dose_changes"] = sorted(changes, key=lambda c: str(c["date"]))
-    updated = courses_repo.update_course(session, course_id, _data(course, details=details))
-    orders = sync_course_orders(session, course_id)
-    append_event(session, actor.username, "course change", "course", course_id,
-                 {"change": "dose", "mg_per_day": mg_per_day, "from": on.isoformat()})  # fmt: skip
-    return CourseChange(updated, orders)
+    event = {"change": "dose", "mg_per_day": mg_per_day, "from": on.isoformat()}
+    return _save(session, actor, course_id, _data(course, details=details), "course change", event)
 
 
 def end_course(
@@ -183,12 +177,20 @@ def end_course(
     if reason.strip():
         details["end_reason"] = reason.strip()
     data = _data(course, end_date=end_date, status=status, details=details)
-    updated = courses_repo.update_course(session, course_id, data)
-    orders = sync_course_orders(session, course_id)
     event: dict[str, object] = {"status": status, "end_date": end_date.isoformat()}
     if reason.strip():
         event["reason"] = reason.strip()
-    append_event(session, actor.username, "course end", "course", course_id, event)
+    return _save(session, actor, course_id, data, "course end", event)
+
+
+def _save(
+    session: Session, actor: Actor, course_id: int, data: CourseData, action: str,
+    event: Mapping[str, object],
+) -> CourseChange:  # fmt: skip
+    """Store the changed course, regenerate its orders, audit the change."""
+    updated = courses_repo.update_course(session, course_id, data)
+    orders = sync_course_orders(session, course_id)
+    append_event(session, actor.username, action, "course", course_id, dict(event))
     return CourseChange(updated, orders)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget, QWizard
 from pytestqt.qtbot import QtBot
@@ -21,6 +21,7 @@ from isoface_desk.ui.patients.area import PatientsArea
 from isoface_desk.ui.patients.visit_area import VisitArea
 from isoface_desk.ui.visit import VisitChecklist
 from tests.ui.app_support import App, type_text
+from tests.ui.orders.conftest import select
 
 TIMEOUT = 30_000
 #: With ISOFACE_E2E_SHOTS=<folder>, the walk-through saves the README's screenshots there.
@@ -205,21 +206,6 @@ def due_for(area: OrdersArea, patient_name: str, today: dt.date) -> list[DueItem
     open_now = [i for i in area.model.shown_items() if i.due_from <= today <= i.due_until]
     return [i for i in open_now
             if i.patient_name == patient_name and i.status in ("planned", "printed")]  # fmt: skip
-
-
-def select(area: OrdersArea, wanted: list[DueItem]) -> None:
-    """Select exactly these orders' rows, as Ctrl+click would."""
-    tree, model = area.tree, area.model
-    tree.clearSelection()
-    ids = {w.order_id for w in wanted}
-    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-    for g in range(model.rowCount()):
-        group = model.index(g, 0)
-        for r in range(model.rowCount(group)):
-            index = model.index(r, 0, group)
-            item = model.item(index)
-            if item is not None and item.order_id in ids:
-                tree.selectionModel().select(index, flags)
 
 
 def print_collect_and_result(

@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QItemSelectionModel, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from isoface_desk.services.courses import CourseStart
+from isoface_desk.services.lab_work import DueItem
 from isoface_desk.services.patients import PatientData
 from isoface_desk.storage.db import session_scope
 from isoface_desk.storage.repositories import lab_orders as orders_repo
@@ -106,3 +107,18 @@ def add_bulk_orders(w: World, count: int, tag: str) -> list[int]:
     ]
     with session_scope(w.services.engine) as session:
         return [o.id for o in orders_repo.upsert_orders(session, data)]
+
+
+def select(area: OrdersArea, wanted: list[DueItem]) -> None:
+    """Select exactly these orders' rows, as Ctrl+click would."""
+    tree, model = area.tree, area.model
+    tree.clearSelection()
+    ids = {w.order_id for w in wanted}
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for g in range(model.rowCount()):
+        group = model.index(g, 0)
+        for r in range(model.rowCount(group)):
+            index = model.index(r, 0, group)
+            item = model.item(index)
+            if item is not None and item.order_id in ids:
+                tree.selectionModel().select(index, flags)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
@@ -22,24 +22,9 @@ from isoface_desk.ui.orders import OrdersArea
 from isoface_desk.ui.orders.due_model import DueFilter
 from isoface_desk.ui.visit.style import BLOCK_TINT
 from tests.services.conftest import World, stored_order
-from tests.ui.orders.conftest import TIMEOUT, Page
+from tests.ui.orders.conftest import TIMEOUT, Page, select
 
 PageMaker = object  # open_page(role) -> Page, see conftest
-
-
-def select(area: OrdersArea, wanted: list[DueItem]) -> None:
-    """Select exactly these orders' rows, as Ctrl+click would."""
-    tree, model = area.tree, area.model
-    tree.clearSelection()
-    ids = {w.order_id for w in wanted}
-    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-    for g in range(model.rowCount()):
-        group = model.index(g, 0)
-        for r in range(model.rowCount(group)):
-            index = model.index(r, 0, group)
-            item = model.item(index)
-            if item is not None and item.order_id in ids:
-                tree.selectionModel().select(index, flags)
 
 
 def rows(area: OrdersArea) -> list[DueItem]:

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QDialog, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from isoface_desk.documents.demo import demo_signature_png
+from isoface_desk.services.bundle import Services
+from isoface_desk.services.context import Actor
 from isoface_desk.services.demo_visits import DemoPatientFacts, visit_dict
 from isoface_desk.services.patients import PatientData
 from isoface_desk.services.records import SignatureInput
@@ -25,6 +27,18 @@ from tests.ui.app_support import PASSWORD, actor, app_on, copy_of, demo_template
 NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 FACTS = DemoPatientFacts(dt.date(1995, 2, 1), 66.0, can_get_pregnant=True)
 REASON = "ALT above 3 x ULN at month 2"
+
+
+def _on_course(services: Services, derm: Actor, clinic_number: str) -> tuple[int, int]:
+    """A patient whose initiation is signed (so their course runs): (patient, course)."""
+    data = PatientData("Marta", "Ríos", FACTS.birth_date, "female", clinic_number, True)
+    patient = services.patients.create(derm, data)
+    initiation = visit_dict("initiation", NOW.date() - dt.timedelta(days=40), FACTS)
+    signed = services.records.sign_visit(
+        derm, patient.id, None, "initiation", initiation, {},
+        [SignatureInput("patient", "Marta Ríos", demo_signature_png(1))], PASSWORD)  # fmt: skip
+    assert signed.course_id is not None
+    return patient.id, signed.course_id
 
 
 def _type_reason(text: str | None) -> None:
@@ -45,13 +59,7 @@ def test_a_course_is_stopped_early_with_its_reason(
     url = copy_of(demo_template(tmp_path_factory), tmp_path)
     app = app_on(url, now=lambda: NOW)
     services, derm = app.services(), actor(url, "derm")
-    data = PatientData("Marta", "Ríos", FACTS.birth_date, "female", "C-9001", True)
-    patient = services.patients.create(derm, data)
-    initiation = visit_dict("initiation", NOW.date() - dt.timedelta(days=40), FACTS)
-    signed = services.records.sign_visit(
-        derm, patient.id, None, "initiation", initiation, {},
-        [SignatureInput("patient", "Marta Ríos", demo_signature_png(1))], PASSWORD)  # fmt: skip
-    assert signed.course_id is not None
+    patient_id, course_id = _on_course(services, derm, "C-9001")
 
     app.sign_in_ok("derm")
     area = open_patient(app, "C-9001")
@@ -59,16 +67,16 @@ def test_a_course_is_stopped_early_with_its_reason(
     assert page.stop_button is not None and page.stop_button.isVisible()
     _type_reason(None)  # cancelled: nothing happens
     qtbot.mouseClick(page.stop_button, Qt.MouseButton.LeftButton)
-    (course,) = services.courses.for_patient(derm, patient.id)
+    (course,) = services.courses.for_patient(derm, patient_id)
     assert course.status == "active"
 
     _type_reason(REASON)
     qtbot.mouseClick(area.patient_page.stop_button, Qt.MouseButton.LeftButton)
-    (course,) = services.courses.for_patient(derm, patient.id)
+    (course,) = services.courses.for_patient(derm, patient_id)
     assert (course.status, course.end_date, course.details["end_reason"]) == (
         "stopped", NOW.date(), REASON)  # fmt: skip
     with read_scope(services.engine) as session:
-        events = events_for_target(session, "course", signed.course_id)
+        events = events_for_target(session, "course", course_id)
     assert events[-1].action == "course end" and events[-1].details["reason"] == REASON
     assert list(area.patient_page.new_visit_buttons) == ["initiation"]
     assert area.patient_page.stop_button is None
@@ -80,13 +88,7 @@ def test_a_nurse_sees_no_stop_button(
 ) -> None:  # fmt: skip
     url = copy_of(demo_template(tmp_path_factory), tmp_path)
     app = app_on(url, now=lambda: NOW)
-    services, derm = app.services(), actor(url, "derm")
-    data = PatientData("Ana", "Lis", FACTS.birth_date, "female", "C-9002", True)
-    patient = services.patients.create(derm, data)
-    initiation = visit_dict("initiation", NOW.date() - dt.timedelta(days=40), FACTS)
-    services.records.sign_visit(
-        derm, patient.id, None, "initiation", initiation, {},
-        [SignatureInput("patient", "Ana Lis", demo_signature_png(1))], PASSWORD)  # fmt: skip
+    _on_course(app.services(), actor(url, "derm"), "C-9002")
     app.sign_in_ok("nurse")
     area = open_patient(app, "C-9002")
     assert area.patient_page.stop_button is None
