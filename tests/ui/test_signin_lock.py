@@ -27,7 +27,8 @@ def url(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> str:
 
 
 def open_follow_up(app: App, qtbot: QtBot) -> VisitArea:
-    """As the dermatologist: open the patient, press "New follow-up visit", type a weight."""
+    """As the dermatologist: open the patient, press "New follow-up visit", type today's
+    weight over the carried one."""
     patients = app.parts.shell.page("patients")
     assert isinstance(patients, PatientsArea)
     assert patients.open_patient(ON_TREATMENT)
@@ -39,7 +40,9 @@ def open_follow_up(app: App, qtbot: QtBot) -> VisitArea:
     visit.checklist.controller.go_to_section("product-dose")
     weight = visit.checklist.controller.editors["weight_kg"]
     weight.edit.setFocus()  # type: ignore[attr-defined]
-    QTest.keyClicks(weight.edit, "64.5")  # type: ignore[attr-defined]
+    assert weight.value() is not None, "carried from the last visit"
+    weight.edit.selectAll()  # type: ignore[attr-defined]
+    QTest.keyClicks(weight.edit, "64.5")  # type: ignore[attr-defined]  # today's weight
     assert weight.value() == 64.5
     return visit
 
