@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "isoface_desk.cli.verify",
     "isoface_desk.cli.pdf",
     "isoface_desk.cli.orders",
+    "isoface_desk.cli.visit",
     "isoface_desk.cli.patients",
     "isoface_desk.cli.user",
     "isoface_desk.cli.audit",
