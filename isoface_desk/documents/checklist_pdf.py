@@ -92,11 +92,13 @@ def checklist_story(doc: ChecklistDocument) -> list[Flowable]:
 def _title(doc: ChecklistDocument) -> Sequence[Flowable]:
     st = styles()
     kind = VISIT_KIND_TITLES[doc.visit_kind]
-    return [
+    title = [
         para(DOCUMENT_TITLE, st.title),
         para(f"{kind} on {fmt_date(doc.visit_date)}", st.subtitle),
-        Spacer(1, 4 * mm),
     ]
+    if doc.amends:  # a correction says at the top which record it amends, and why
+        title.append(para(doc.amends, st.subtitle))
+    return [*title, Spacer(1, 4 * mm)]
 
 
 def identity_block(doc: ChecklistDocument, width: float) -> Flowable:

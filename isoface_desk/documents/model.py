@@ -167,6 +167,7 @@ class ChecklistDocument:
     counselling: tuple[CounsellingItem, ...] = ()
     findings: tuple[Finding, ...] = ()
     signatures: tuple[Signature, ...] = ()
+    amends: str = ""  # a correction: which record it amends and why, as printed
 
     @property
     def verdict(self) -> str:

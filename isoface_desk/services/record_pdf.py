@@ -50,6 +50,7 @@ class PrintContext:
     signed_at: dt.datetime
     signers: Sequence[SignerInfo]
     justifications: Mapping[str, str]
+    amends: str = ""  # "Correction of record 12 (signed 2026-11-02): <reason>"
 
 
 @cache
@@ -220,5 +221,6 @@ def checklist_document(
         signatures=tuple(
             doc.Signature(s.role.capitalize(), s.name, ctx.signed_at, s.png) for s in ctx.signers
         ),
+        amends=ctx.amends,
         **_clinical_blocks(visit, catalog),
     )

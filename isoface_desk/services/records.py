@@ -189,6 +189,7 @@ class RecordService(CatalogServiceBase):
                     signed_at=stored.created_at,
                     signers=signers,
                     justifications=prepared.justifications,
+                    amends=_amends(session, corrects_record_id, correction_reason),
                 )
                 document = checklist_document(
                     form,
@@ -327,6 +328,15 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
         "basis": f.basis,
         "field": f.field,
     }
+
+
+def _amends(session: Session, record_id: int | None, reason: str | None) -> str:
+    """What a correction's PDF says at the top: the record it amends and why."""
+    if record_id is None:
+        return ""
+    original = records_repo.get_record(session, record_id)
+    return (f"Correction of record {record_id} (the {original.visit_kind} visit of "
+            f"{original.visit_date.isoformat()}): {reason or ''}".rstrip(": "))  # fmt: skip
 
 
 def _clinic(session: Session) -> clinic_repo.Clinic:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from isoface_desk.domain.catalog import resolve_profile
-from isoface_desk.domain.checklist import Form, VisitContext
+from isoface_desk.domain.checklist import Form, VisitContext, visit_dict_to_answers
 from isoface_desk.domain.dose import cumulative_mg, round2
 from isoface_desk.domain.visit_prefill import Prefill
 from isoface_desk.errors import InputError
@@ -136,6 +136,37 @@ class VisitStartService(CatalogServiceBase):
         )
         course_id = course.id if course is not None else None
         return VisitStart(patient, kind, form, context, course_id, draft, filled, others)
+
+    def prepare_correction(self, actor: Actor, record_id: int) -> VisitStart:
+        """What the correction of signed record `record_id` opens with: the same visit
+        (patient, kind, date, profile, course) with the record's answers, to amend."""
+        with self._read(actor, Permission.RECORD_SIGN) as session:
+            record = records_repo.get_record(session, record_id)
+            patient = patients_repo.get_patient(session, record.patient_id)
+        form = form_for(record.visit_kind, self.catalog)
+        course = record.answers.get("course")
+        before = course.get("cumulative_mg") if isinstance(course, Mapping) else None
+        context = VisitContext(
+            profile_id=record.profile_id,
+            visit_date=record.visit_date,
+            birth_date=patient.birth_date,
+            cumulative_mg=float(before) if isinstance(before, int | float) else 0.0,
+            previous_course_end=_date_or_none(course, "previous_course_end"),
+            phq9_baseline_total=_int_or_none(record.answers.get("phq9_baseline_total")),
+        )
+        answers = visit_dict_to_answers(form, record.answers)
+        filled = Prefill(answers, {}, dict(record.answers))
+        return VisitStart(patient, record.visit_kind, form, context, record.course_id, None,
+                          filled)  # fmt: skip
+
+
+def _date_or_none(data: object, key: str) -> dt.date | None:
+    value = data.get(key) if isinstance(data, Mapping) else None
+    return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _open_course(courses: Sequence[Course]) -> Course | None:

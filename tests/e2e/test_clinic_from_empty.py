@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from isoface_desk.documents.signing import validate_pdf
@@ -27,6 +27,8 @@ from isoface_desk.domain.checklist import visit_dict_to_answers
 from isoface_desk.services.bundle import Services, open_services
 from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.repositories import clinic as clinic_repo
+from isoface_desk.ui.patients.area import PatientsArea
+from isoface_desk.ui.patients.visit_area import VisitArea
 from isoface_desk.ui.visit import VisitChecklist
 from tests.conftest import _fresh_pg_database, require_pg
 from tests.e2e import steps
@@ -55,6 +57,24 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
     else:
         yield from _fresh_pg_database(require_pg())
+
+
+CORRECTION_REASON = "Weight misread from the scale: 59.5 kg, not 58 kg."
+
+
+def _type_and_accept(dialog: QWidget, text: str) -> None:
+    assert isinstance(dialog, QDialog)
+    QTest.keyClicks(dialog.findChild(QPlainTextEdit), text)
+    dialog.accept()
+
+
+def timeline_notes(area: PatientsArea) -> str:
+    tree = area.patient_page.timeline_tree
+    texts = []
+    for i in range(tree.topLevelItemCount()):
+        top = tree.topLevelItem(i)
+        texts += [top.child(j).text(3) for j in range(top.childCount())]
+    return " | ".join(texts)
 
 
 def clinic_certificate(services: Services) -> bytes:
@@ -264,6 +284,41 @@ def test_a_whole_course_from_an_empty_database(
         assert look.records.get(ana, raised.record_id).answers["dose"]["mg_per_day"] == 50
         assert (
             "50 mg/day" in steps.open_patient(app, CLINIC_NUMBER).patient_page.details_label.text()
+        )
+
+        # ---- a correction of the signed month-3 record, from its preview
+        visit_area = app.parts.shell.page("visit")
+        assert isinstance(visit_area, VisitArea)
+        preview = visit_area.preview  # opened on signing
+        assert preview is not None and preview.correct_button.isVisible()  # type: ignore[attr-defined]
+        before = look.records.get(ana, raised.record_id)
+        steps.answer_modal(lambda d: _type_and_accept(d, CORRECTION_REASON))
+        qtbot.mouseClick(preview.correct_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+        checklist = visit_area.checklist
+        assert checklist is not None and visit_area.correcting == raised.record_id
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is app.window)
+        c = checklist.controller
+        assert c.context.visit_date == month_3 and c.editors["mg_per_day"].value() == 50
+        assert c.go_to_question("weight_kg")
+        field = QApplication.focusWidget()
+        QTest.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClicks(field, "59.5")  # the weight was misread
+        fixed = steps.sign(qtbot, checklist, DERM_PASSWORD)
+        correction = look.records.get(ana, fixed.record_id)
+        assert correction.corrects_record_id == raised.record_id
+        assert correction.answers["patient"]["weight_kg"] == 59.5
+        after = look.records.get(ana, raised.record_id)
+        assert (after.content_hash, after.pdf_hash, after.answers) == (
+            before.content_hash, before.pdf_hash, before.answers)  # fmt: skip
+        text = " ".join(pdf_text(look.records.pdf(ana, fixed.record_id), tmp_path).split())
+        assert f"Correction of record {raised.record_id}" in text and CORRECTION_REASON in text
+        area = steps.open_patient(app, CLINIC_NUMBER)
+        notes = timeline_notes(area)
+        assert f"corrects record {raised.record_id}" in notes
+        assert f"corrected by record {fixed.record_id}" in notes
+        (course,) = look.courses.for_patient(ana, patient_id)
+        assert course.details["dose_changes"][-1]["mg_per_day"] == 50, (
+            "a correction changes no course"
         )
 
         # ---- the end-of-course visit ends the course

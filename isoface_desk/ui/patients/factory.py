@@ -5,6 +5,7 @@ digitally signed PDF of its record in the in-app preview (Print, Save as PDF).""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtWidgets import QWidget
@@ -35,13 +36,25 @@ def patients_page(
             page.start(patient_id, kind)
 
     def open_record(record_id: int) -> object:
-        return open_record_preview(area, services, actor, record_id, channel=messages)
+        return open_record_preview(area, services, actor, record_id, channel=messages,
+                                   correct=correct_in_visit_area(shell))  # fmt: skip
 
     timeline = TimelineService(services.engine, now=services.auth.now)
     area = PatientsArea(actor, services.patients, timeline, messages, start_visit=start_visit,
                         open_record=open_record, runner=runner, courses=services.courses,
                         today=services.patients.today)  # fmt: skip
     return area
+
+
+def correct_in_visit_area(shell: Shell) -> Callable[[int, str], None]:
+    """What "Correct this record…" does: open the correction in the Visit area."""
+
+    def correct(record_id: int, reason: str) -> None:
+        page = shell.go_to("visit")
+        if isinstance(page, VisitArea):
+            page.open_correction(record_id, reason)
+
+    return correct
 
 
 def visit_page(
@@ -63,10 +76,12 @@ def visit_page(
         patients = shell.page("patients")
         if isinstance(patients, PatientsArea) and patients.current_patient_id == patient_id:
             patients.reload_patient()
-        area.preview = open_record_preview(area, services, actor, record_id, channel=messages)
+        area.preview = open_record_preview(area, services, actor, record_id, channel=messages,
+                                           correct=correct_in_visit_area(shell))  # fmt: skip
 
     area = VisitArea(actor, starts, services.drafts, services.records, messages,
                      patient_name=patient_name)  # fmt: skip
+
     def after_closing() -> None:
         patients = shell.page("patients")
         if isinstance(patients, PatientsArea):

@@ -339,6 +339,10 @@ class PatientPage(QWidget):
             notes.append("warnings justified")
         if record.corrects_record_id is not None:
             notes.append(f"corrects record {record.corrects_record_id}")
+        corrected_by = [r.id for r in (self.timeline.records if self.timeline else ())
+                        if getattr(r, "corrects_record_id", None) == record.id]  # fmt: skip
+        if corrected_by:
+            notes.append("corrected by record " + ", ".join(str(i) for i in corrected_by))
         item = QTreeWidgetItem([record.visit_date.isoformat(),
                                 f"{KIND_WORDS.get(record.visit_kind, record.visit_kind)} visit",
                                 verdict, ", ".join(notes)])  # fmt: skip

@@ -31,7 +31,7 @@ from isoface_desk.services.visit_start import VisitStart, VisitStartService
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.patients.patient_page import KIND_WORDS
 from isoface_desk.ui.visit import VisitChecklist
-from isoface_desk.ui.visit.wiring import open_visit_checklist
+from isoface_desk.ui.visit.wiring import open_correction_checklist, open_visit_checklist
 
 log = logging.getLogger("isoface.ui.visit_area")
 
@@ -158,6 +158,7 @@ class VisitArea(QStackedWidget):
         self.autosave_ms = autosave_ms
         self._patient_name = patient_name
         self.checklist: VisitChecklist | None = None
+        self.correcting: int | None = None  # the record the open checklist corrects
         self.preview: QWidget | None = None
         self.start_info: VisitStart | None = None
         self.empty = _NoVisitPage(actor, drafts, messages)
@@ -196,9 +197,32 @@ class VisitArea(QStackedWidget):
             f"({days}). Begin a second one anyway? Only one can be signed; the other will "
             "have to be discarded.", "Begin another")  # fmt: skip
 
+    def open_correction(self, record_id: int, reason: str) -> bool:
+        """Open the correction of signed record `record_id` (the reason was asked)."""
+        self.save_work()
+        start = None
+        with self.messages.guard():
+            start = self.starts.prepare_correction(self.actor, record_id)
+        if start is None:
+            return False
+        self._discard_checklist()
+        self.start_info = start
+        self.correcting = record_id
+        self.checklist = open_correction_checklist(
+            start, self.actor, self.records, record_id, reason,
+            catalog=self.starts.catalog, messages=self.messages,
+        )  # fmt: skip
+        window = self.window()  # from the preview window back to the main one
+        window.raise_()
+        window.activateWindow()
+        self._show_checklist()
+        log.info("correction of record %d opened", record_id)
+        return True
+
     def save_work(self) -> bool:
-        """Save the open visit's draft now (locking, signing out, quitting, crashing)."""
-        if self.checklist is None or self._is_signed():
+        """Save the open visit's draft now (locking, signing out, quitting, crashing); a
+        correction keeps no draft."""
+        if self.checklist is None or self._is_signed() or self.correcting is not None:
             return True
         return bool(self.checklist.flush())
 
@@ -229,6 +253,10 @@ class VisitArea(QStackedWidget):
             start, self.actor, self.drafts, self.records, catalog=self.starts.catalog,
             messages=self.messages, autosave_ms=self.autosave_ms,
         )  # fmt: skip
+        self._show_checklist()
+
+    def _show_checklist(self) -> None:
+        assert self.checklist is not None
         self.checklist.signed.connect(self._on_checklist_signed)
         self._host = self._wrap(self.checklist)
         self.addWidget(self._host)
@@ -264,10 +292,12 @@ class VisitArea(QStackedWidget):
         host.deleteLater()
         self.checklist = None
         self.start_info = None
+        self.correcting = None
 
     def _is_open(self, patient_id: int, kind: str) -> bool:
         current = self.start_info
         return (current is not None and self.checklist is not None and not self._is_signed()
+                and self.correcting is None
                 and current.patient.id == patient_id and current.kind == kind)  # fmt: skip
 
     def _is_signed(self) -> bool:

@@ -105,6 +105,7 @@ class PdfPreviewView(QWidget):
         for widget in (self.zoom_out_button, self.zoom_combo, self.zoom_in_button):
             bar.addWidget(widget)
         bar.addStretch(1)
+        self.actions_bar = bar  # record previews add their own actions before Save
         bar.addWidget(self.save_button)
         bar.addWidget(self.print_button)
         status = QHBoxLayout()

@@ -11,9 +11,10 @@ the message channel and nothing opens.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QInputDialog, QPushButton, QWidget
 
 from isoface_desk.errors import IsofaceError
 from isoface_desk.services.bundle import Services
@@ -28,6 +29,9 @@ from isoface_desk.ui.pdf.preview import (
     ask_printer,
     ask_save_path,
 )
+
+Correct = Callable[[int, str], None]  # record id, reason: open the correction
+AskReason = Callable[[QWidget], "str | None"]
 
 log = logging.getLogger("isoface.ui.pdf")
 
@@ -64,6 +68,14 @@ class RecordPdfActions:
         documents.export_pdf(self.actor, self.record_id, path)
 
 
+def ask_correction_reason(parent: QWidget) -> str | None:
+    """Why the record is corrected (printed on the correction, kept with its signature)."""
+    text, ok = QInputDialog.getMultiLineText(
+        parent, "Correct this record", "What was wrong in the signed record? The reason is "
+        "printed on the correction; the original stays as it is.")  # fmt: skip
+    return text.strip() if ok and text.strip() else None
+
+
 def open_record_preview(
     parent: QWidget | None,
     services: Services,
@@ -73,8 +85,12 @@ def open_record_preview(
     channel: MessageChannel | None = None,
     choose_printer: PrinterChooser = ask_printer,
     choose_save_path: PathChooser = ask_save_path,
+    correct: Correct | None = None,
+    ask_reason: AskReason = ask_correction_reason,
 ) -> PdfPreviewDialog | None:
-    """Show record `record_id`'s signed PDF in a new preview window; None if refused."""
+    """Show record `record_id`'s signed PDF in a new preview window; None if refused.
+    With `correct` (for a prescriber), "Correct this record…" asks why and hands the
+    record and the reason on (the Visit area opens the correction)."""
     channel = channel if channel is not None else MessageChannel(parent)
     actions = RecordPdfActions(services, actor, record_id)
     try:
@@ -95,6 +111,27 @@ def open_record_preview(
     dialog.view.status_label.setText(
         f"Record {record_id} · the digitally signed PDF exactly as stored · {pages} pages"
     )
+    if correct is not None and actor.may(Permission.RECORD_SIGN):
+        _add_correct_button(dialog, record_id, correct, ask_reason)
     log.info("record %d opened in the preview", record_id)
     dialog.show()
     return dialog
+
+
+def _add_correct_button(
+    dialog: PdfPreviewDialog, record_id: int, correct: Correct, ask_reason: AskReason
+) -> None:
+    button = QPushButton("Co&rrect this record…")
+    button.setAccessibleName("Correct this record")
+    button.setToolTip("Sign a correction: a new record that amends this one")
+
+    def clicked() -> None:
+        reason = ask_reason(dialog)
+        if reason is not None:
+            dialog.close()
+            correct(record_id, reason)
+
+    button.clicked.connect(clicked)
+    bar = dialog.view.actions_bar
+    bar.insertWidget(bar.indexOf(dialog.view.save_button), button)
+    dialog.correct_button = button  # type: ignore[attr-defined]

@@ -46,6 +46,28 @@ def record_signer(
     return sign
 
 
+def open_correction_checklist(
+    start: VisitStart, actor: Actor, records: RecordService, record_id: int, reason: str, *,
+    catalog: Catalog, messages: MessageChannel | None = None,
+) -> VisitChecklist:  # fmt: skip
+    """The checklist of a correction of signed record `record_id`: its answers to amend,
+    signed by RecordService.correct_record into a new record that references it (the
+    original stays as it is). It keeps no draft: closing it leaves nothing half done."""
+
+    def sign(request: SignRequest) -> SignedVisit:
+        signatures = [SignatureInput(role, request.signer_names.get(role, ""), png)
+                      for role, png in request.signatures.items()]  # fmt: skip
+        return records.correct_record(actor, record_id, request.visit, request.justifications,
+                                      signatures, request.password, reason)  # fmt: skip
+
+    return VisitChecklist(
+        start.form, start.context, catalog, sign=sign, messages=messages,
+        heading=f"Correction of record {record_id} · {visit_heading(start)}",
+        prescriber=actor.display_name, signer_names={"patient": start.patient.full_name},
+        initial_answers=start.prefill.answers,
+    )  # fmt: skip
+
+
 def visit_heading(start: VisitStart) -> str:
     p, c = start.patient, start.context
     return (f"{p.full_name} · {p.clinic_number} · born {p.birth_date.isoformat()} · "
