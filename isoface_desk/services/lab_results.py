@@ -36,7 +36,6 @@ from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.handles import Engine, Session
 from isoface_desk.storage.repositories import clinic as clinic_repo
 from isoface_desk.storage.repositories import lab_orders as orders_repo
-from isoface_desk.storage.repositories import lab_queries
 from isoface_desk.storage.repositories.lab_orders import LabOrder
 
 __all__ = ["LabResultService", "PatientResults", "ResultEntry", "ResultLine"]
@@ -65,7 +64,7 @@ class ResultLine:
 
 @dataclass(frozen=True)
 class PatientResults:
-    """Every result of a patient (oldest first) and the latest per test."""
+    """Every result of a patient (oldest first) and the latest per test (`graded`)."""
 
     lines: tuple[ResultLine, ...]
     latest: dict[str, ResultLine]
@@ -73,6 +72,15 @@ class PatientResults:
     @property
     def abnormal_latest(self) -> tuple[ResultLine, ...]:
         return tuple(line for line in self.latest.values() if line.abnormal)
+
+
+def graded(orders: Iterable[LabOrder]) -> PatientResults:
+    """The stored, graded results of these (resulted) orders, as the due list grades them."""
+    lines = sorted(
+        (line for order in orders for line in result_lines(order)),
+        key=lambda line: (line.entry.result_date, line.order_id),
+    )
+    return PatientResults(tuple(lines), latest_by_test(lines))
 
 
 def result_lines(order: LabOrder) -> list[ResultLine]:
@@ -191,13 +199,3 @@ class LabResultService(CatalogServiceBase):
             if problems:
                 raise InputError(problems)
             return store_results(session, actor, order, entries, self.catalog)
-
-    def patient_results(self, actor: Actor, patient_id: int) -> PatientResults:
-        """Every result of the patient, graded, and the latest per test (patient page)."""
-        with self._read(actor, Permission.ORDER_READ) as session:
-            orders = lab_queries.resulted_for_patients(session, [patient_id])
-        lines = sorted(
-            (line for order in orders for line in result_lines(order)),
-            key=lambda line: (line.entry.result_date, line.order_id),
-        )
-        return PatientResults(tuple(lines), latest_by_test(lines))

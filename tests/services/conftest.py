@@ -17,6 +17,7 @@ from isoface_desk.services.bundle import Services, build_services
 from isoface_desk.services.context import Actor
 from isoface_desk.services.courses import CourseChange, change_course_dose
 from isoface_desk.services.demo_visits import DemoPatientFacts, visit_dict
+from isoface_desk.services.lab_results import PatientResults, graded
 from isoface_desk.services.patients import PatientData
 from isoface_desk.services.records import SignatureInput
 from isoface_desk.services.setup import ClinicData, FirstUser, GenerateCertificate
@@ -25,6 +26,7 @@ from isoface_desk.storage.db import make_engine, read_scope, session_scope
 from isoface_desk.storage.handles import Engine
 from isoface_desk.storage.migrate import upgrade
 from isoface_desk.storage.repositories import lab_orders as orders_repo
+from isoface_desk.storage.repositories import lab_queries
 from isoface_desk.storage.repositories.lab_orders import LabOrder
 from tests.conftest import _fresh_pg_database, require_pg
 
@@ -156,3 +158,9 @@ def stored_order(engine: Engine, order_id: int) -> LabOrder:
     """A lab order as stored (to look at what a step did)."""
     with read_scope(engine) as session:
         return orders_repo.get_order(session, order_id)
+
+
+def graded_results(engine: Engine, patient_id: int) -> PatientResults:
+    """The patient's stored results as graded on the orders (to compare screens against)."""
+    with read_scope(engine) as session:
+        return graded(lab_queries.resulted_for_patients(session, [patient_id]))

@@ -26,7 +26,7 @@ from isoface_desk.services.visit_start import VisitStartService
 from isoface_desk.storage.audit import chain_head, events_for_target
 from isoface_desk.storage.db import read_scope
 from tests.domain.test_fhir import enum_problems
-from tests.services.conftest import World, example_patient, stored_order, visit
+from tests.services.conftest import World, example_patient, graded_results, stored_order, visit
 
 START = CourseStart(
     start_date=dt.date(2026, 6, 1), product="Isoface 20 mg", strength_mg=20, mg_per_day=40
@@ -77,7 +77,7 @@ def test_results_are_graded_stored_and_audited(
     with read_scope(w.services.engine) as session:
         actions = [e.action for e in events_for_target(session, "order", str(order.id))]
     assert actions[-2:] == ["result", "correct result"]
-    page = results.patient_results(nurse, pid)
+    page = graded_results(w.services.engine, pid)
     assert [line.entry.value for line in page.lines if line.test == "ALT"] == [35]
     assert page.abnormal_latest == ()
 

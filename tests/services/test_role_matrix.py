@@ -42,10 +42,12 @@ from isoface_desk.services.lab_work import LabWorkService
 from isoface_desk.services.permissions import ROLE_PERMISSIONS, Permission, role_matrix_markdown
 from isoface_desk.services.reports import ReportService
 from isoface_desk.services.timeline import TimelineService
+from isoface_desk.services.visit_preview import VisitPreviewService
 from isoface_desk.services.visit_start import VisitStartService
 from isoface_desk.storage.audit import chain_head, recent_events
 from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.models import Base as ModelBase
+from isoface_desk.storage.repositories import patients as patients_repo
 from tests.services import test_roles
 from tests.services.conftest import (
     PASSWORD,
@@ -114,6 +116,11 @@ def ctx(shared_world: World, tmp_path_factory: pytest.TempPathFactory) -> Ctx:
                                   patient_signature(), PASSWORD)  # fmt: skip
     return Ctx(shared_world, patient.id, course.id, signed.record_id,
                tmp_path_factory.mktemp("matrix"))  # fmt: skip
+
+
+def _clinic_number(c: Ctx) -> str:
+    with read_scope(c.engine) as session:
+        return patients_repo.get_patient(session, c.patient_id).clinic_number
 
 
 def review(c: Ctx) -> AuditReviewService:
@@ -217,9 +224,6 @@ CASES: dict[str, tuple[Permission, Prepare]] = {
             a, [o], c.out(".pdf")))),
     "LabResultService.lab_params": (P.ORDER_READ, simple(
         lambda c, a: LabResultService(c.engine, now=c.w.clock).lab_params(a, VISIT_DAY))),
-    "LabResultService.patient_results": (P.ORDER_READ, simple(
-        lambda c, a: LabResultService(c.engine, now=c.w.clock).patient_results(a,
-                                                                               c.patient_id))),
     "LabResultService.record": (P.ORDER_WRITE, _result),
     "LabImportService.import_file": (P.ORDER_WRITE, _import),
     "LabWorkService.due_list": (P.ORDER_READ, simple(
@@ -235,6 +239,12 @@ CASES: dict[str, tuple[Permission, Prepare]] = {
     "VisitStartService.prepare": (P.DRAFT_WRITE, simple(
         lambda c, a: VisitStartService(c.engine, now=c.w.clock).prepare(a, c.patient_id,
                                                                         "follow-up"))),
+    "VisitStartService.prepare_correction": (P.RECORD_SIGN, simple(
+        lambda c, a: VisitStartService(c.engine, now=c.w.clock).prepare_correction(
+            a, c.record_id))),
+    "VisitPreviewService.prefill": (P.DRAFT_WRITE, simple(
+        lambda c, a: VisitPreviewService(c.engine, now=c.w.clock).prefill(
+            a, _clinic_number(c), "follow-up"))),
 }  # fmt: skip
 
 

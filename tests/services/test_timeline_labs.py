@@ -13,7 +13,14 @@ from isoface_desk.services.courses import CourseStart
 from isoface_desk.services.demo_visits import JUSTIFICATIONS, Twist
 from isoface_desk.services.lab_results import LabResultService
 from isoface_desk.services.timeline import TimelineService
-from tests.services.conftest import PASSWORD, World, example_patient, patient_signature, visit
+from tests.services.conftest import (
+    PASSWORD,
+    World,
+    example_patient,
+    graded_results,
+    patient_signature,
+    visit,
+)
 
 START = CourseStart(dt.date(2026, 6, 1), "Isoface 20 mg", 20, 40)
 TAKEN = dt.date(2026, 5, 20)
@@ -42,7 +49,7 @@ def test_the_page_flags_exactly_what_the_due_list_flags(shared_world: World) -> 
     for role in ("nurse", "dermatologist", "auditor"):
         actor = w.actors[role]
         labs = {v.test: v for v in TimelineService(w.services.engine).for_patient(actor, pid).labs}
-        graded = LabResultService(w.services.engine).patient_results(actor, pid)
+        graded = graded_results(w.services.engine, pid)
         assert {t: v.level for t, v in labs.items() if t in RESULTS} == {
             t: line.level for t, line in graded.latest.items()
         } == {"ALT": "warn", "AST": "normal", "TG": "warn", "CHOL": "high"}
