@@ -33,6 +33,12 @@ def shot(app: App, name: str) -> None:
     if SHOTS:
         QApplication.processEvents()
         assert app.window.grab().save(str(Path(SHOTS) / f"{name}.png"))
+        size = app.window.size()
+        app.window.resize(1024, 600)  # the smallest screen the clinic may have
+        QApplication.processEvents()
+        assert app.window.grab().save(str(Path(SHOTS) / f"{name}-1024.png"))
+        app.window.resize(size)
+        QApplication.processEvents()
 
 
 class Clock:

@@ -254,6 +254,7 @@ class PatientPage(QWidget):
         while self.visit_buttons.count():
             item = self.visit_buttons.takeAt(0)
             if item is not None and item.widget() is not None:
+                item.widget().hide()  # type: ignore[union-attr]  # gone at once, deleted later
                 item.widget().deleteLater()  # type: ignore[union-attr]
         self.continue_buttons: dict[str, QPushButton] = {}
         self.new_visit_buttons: dict[str, QPushButton] = {}
