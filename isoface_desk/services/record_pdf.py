@@ -50,7 +50,7 @@ class PrintContext:
     signed_at: dt.datetime
     signers: Sequence[SignerInfo]
     justifications: Mapping[str, str]
-    amends: str = ""  # "Correction of record 12 (signed 2026-11-02): <reason>"
+    amends: str = ""  # "Correction of record 12 signed 2026-11-02 (...): <reason>"
 
 
 @cache

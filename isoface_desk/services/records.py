@@ -258,8 +258,11 @@ class RecordService(CatalogServiceBase):
         signatures: Sequence[SignatureInput],
         password: str,
         reason: str,
+        *,
+        draft_id: int | None = None,
     ) -> SignedVisit:
-        """Sign a new record that corrects record `record_id` (which stays as it is)."""
+        """Sign a new record that corrects record `record_id` (which stays as it is); the
+        correction's draft `draft_id` is deleted with it. Its PDF says what it amends."""
         require(actor, Permission.RECORD_SIGN)
         if not reason.strip():
             raise InputError("A correction needs a reason.")
@@ -274,6 +277,7 @@ class RecordService(CatalogServiceBase):
             justifications,
             signatures,
             password,
+            draft_id=draft_id,
             corrects_record_id=record_id,
             correction_reason=reason.strip(),
         )
@@ -335,8 +339,10 @@ def _amends(session: Session, record_id: int | None, reason: str | None) -> str:
     if record_id is None:
         return ""
     original = records_repo.get_record(session, record_id)
-    return (f"Correction of record {record_id} (the {original.visit_kind} visit of "
-            f"{original.visit_date.isoformat()}): {reason or ''}".rstrip(": "))  # fmt: skip
+    signed = original.created_at.date().isoformat()
+    line = (f"Correction of record {record_id} signed {signed} (the {original.visit_kind} "
+            f"visit of {original.visit_date.isoformat()})")  # fmt: skip
+    return f"{line}: {reason}" if reason else line
 
 
 def _clinic(session: Session) -> clinic_repo.Clinic:

@@ -21,6 +21,7 @@ from isoface_desk.domain.phq9 import ITEMS, MAX_ANSWER
 from isoface_desk.domain.profiles import LabParams
 from isoface_desk.errors import NotFound
 from isoface_desk.services.context import Actor, CatalogServiceBase
+from isoface_desk.services.corrections import correction_of
 from isoface_desk.services.permissions import Permission
 from isoface_desk.services.timeline_labs import LabValue, latest_labs
 from isoface_desk.storage.audit import append_event
@@ -103,6 +104,7 @@ class TimelineService(CatalogServiceBase):
                 session, actor.username, "view", "patient", patient_id, {"page": "timeline"}
             )
         current = courses[0] if courses else None
+        contents = superseding(contents)  # a corrected record's values are its correction's
         dose, projection = dose_points(contents, current)
         return PatientTimeline(
             patient=patient,
@@ -138,10 +140,18 @@ def _records(
 def _own_drafts(session: Session, actor: Actor, patient_id: int) -> list[Draft]:
     if not actor.may(Permission.DRAFT_WRITE):
         return []
+    # a correction's draft is continued from the Visit area or the record's preview
     return [
         d for d in drafts_repo.drafts_for_patient(session, patient_id)
-        if d.author_id == actor.user_id
+        if d.author_id == actor.user_id and correction_of(d) is None
     ]  # fmt: skip
+
+
+def superseding(records: Sequence[StoredRecord]) -> list[StoredRecord]:
+    """The records no other record of the list corrects: a corrected record stays stored
+    and listed, but its values (dose, PHQ-9) are the correction's."""
+    corrected = {r.corrects_record_id for r in records if r.corrects_record_id is not None}
+    return [r for r in records if r.id not in corrected]
 
 
 def _target(course: Course | None) -> tuple[float, float]:

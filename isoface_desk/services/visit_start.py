@@ -22,11 +22,13 @@ from isoface_desk.domain.dose import cumulative_mg, round2
 from isoface_desk.domain.visit_prefill import Prefill
 from isoface_desk.errors import InputError
 from isoface_desk.services.context import Actor, CatalogServiceBase
+from isoface_desk.services.corrections import Correction, correction_of
 from isoface_desk.services.drafts import DraftService
 from isoface_desk.services.permissions import Permission
-from isoface_desk.services.timeline import phq9_points
+from isoface_desk.services.timeline import phq9_points, superseding
 from isoface_desk.services.visit_checks import form_for
 from isoface_desk.services.visit_prefill import visit_prefill
+from isoface_desk.storage.handles import Session
 from isoface_desk.storage.repositories import clinic as clinic_repo
 from isoface_desk.storage.repositories import courses as courses_repo
 from isoface_desk.storage.repositories import drafts as drafts_repo
@@ -56,12 +58,17 @@ class VisitStart:
 
 
 class VisitDraftHandle:
-    """The draft one checklist autosaves into: created on the first save, then overwritten."""
+    """The draft one checklist autosaves into: created on the first save, then overwritten.
+    A correction's draft carries what it corrects (services/corrections)."""
 
-    def __init__(self, drafts: DraftService, actor: Actor, start: VisitStart) -> None:
+    def __init__(
+        self, drafts: DraftService, actor: Actor, start: VisitStart,
+        correction: Correction | None = None,
+    ) -> None:  # fmt: skip
         self._drafts = drafts
         self._actor = actor
         self._start = start
+        self._meta = correction.as_answers() if correction is not None else {}
         self.draft_id = start.draft.id if start.draft is not None else None
 
     @property
@@ -80,7 +87,7 @@ class VisitDraftHandle:
             patient_id=self._start.patient.id,
             kind=self._start.kind,
             visit_date=self._start.context.visit_date,
-            answers=answers,
+            answers={**answers, **self._meta},
             course_id=self._start.course_id,
             position=position,
             draft_id=self.draft_id,
@@ -108,12 +115,12 @@ class VisitStartService(CatalogServiceBase):
                 courses_repo.courses_for_patient(session, patient_id),
                 key=lambda c: (c.start_date, c.id),
             )
-            records = [
+            records = superseding([
                 records_repo.get_record(session, s.id)
                 for s in records_repo.records_for_patient(session, patient_id)
-            ]
+            ])  # fmt: skip
             same_kind = [d for d in drafts_repo.drafts_for_patient(session, patient_id)
-                         if d.visit_kind == kind]  # fmt: skip
+                         if d.visit_kind == kind and correction_of(d) is None]  # fmt: skip
             drafts = [d for d in same_kind if d.author_id == actor.user_id]
             others = tuple(d for d in same_kind if d.author_id != actor.user_id)
             draft = drafts[0] if drafts else None
@@ -139,10 +146,12 @@ class VisitStartService(CatalogServiceBase):
 
     def prepare_correction(self, actor: Actor, record_id: int) -> VisitStart:
         """What the correction of signed record `record_id` opens with: the same visit
-        (patient, kind, date, profile, course) with the record's answers, to amend."""
+        (patient, kind, date, profile, course) with the record's answers, to amend; or
+        the actor's unsigned correction of it, to resume."""
         with self._read(actor, Permission.RECORD_SIGN) as session:
             record = records_repo.get_record(session, record_id)
             patient = patients_repo.get_patient(session, record.patient_id)
+            draft = _correction_draft(session, actor, record)
         form = form_for(record.visit_kind, self.catalog)
         course = record.answers.get("course")
         before = course.get("cumulative_mg") if isinstance(course, Mapping) else None
@@ -156,8 +165,17 @@ class VisitStartService(CatalogServiceBase):
         )
         answers = visit_dict_to_answers(form, record.answers)
         filled = Prefill(answers, {}, dict(record.answers))
-        return VisitStart(patient, record.visit_kind, form, context, record.course_id, None,
+        return VisitStart(patient, record.visit_kind, form, context, record.course_id, draft,
                           filled)  # fmt: skip
+
+
+def _correction_draft(session: Session, actor: Actor, record: StoredRecord) -> Draft | None:
+    """The actor's unsigned correction of `record`, newest first."""
+    for draft in drafts_repo.drafts_for_patient(session, record.patient_id):
+        correction = correction_of(draft)
+        if draft.author_id == actor.user_id and correction and correction.record_id == record.id:
+            return draft
+    return None
 
 
 def _date_or_none(data: object, key: str) -> dt.date | None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from isoface_desk.services.context import Actor
+from isoface_desk.services.corrections import Correction, correction_of
 from isoface_desk.services.drafts import DraftService
 from isoface_desk.services.records import RecordService, SignedVisit
 from isoface_desk.services.visit_start import VisitStart, VisitStartService
@@ -41,6 +42,7 @@ class _NoVisitPage(QWidget):
     continue or to discard (Delete; asks first; DraftService audits it)."""
 
     draft_chosen = Signal(int, str)  # patient id, kind
+    correction_chosen = Signal(int, str)  # the record it corrects, the reason
 
     def __init__(self, actor: Actor, drafts: DraftService, messages: MessageChannel) -> None:
         super().__init__()
@@ -81,12 +83,12 @@ class _NoVisitPage(QWidget):
         self.continue_button.clicked.connect(self._on_continue_button_clicked)
         self.discard_button.clicked.connect(self._on_discard_button_clicked)
 
-    def set_drafts(self, entries: list[tuple[int, str, str]]) -> None:
-        """(patient id, kind, text) of each unsigned visit."""
+    def set_drafts(self, entries: list[tuple[int, str, str, int]]) -> None:
+        """(patient id, kind, text, draft id) of each unsigned visit."""
         self.drafts.clear()
-        for patient_id, kind, text in entries:
+        for patient_id, kind, text, draft_id in entries:
             item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, (patient_id, kind))
+            item.setData(Qt.ItemDataRole.UserRole, (patient_id, kind, draft_id))
             self.drafts.addItem(item)
         if entries:
             self.drafts.setCurrentRow(0)
@@ -97,8 +99,14 @@ class _NoVisitPage(QWidget):
         self.discard_button.setEnabled(self.drafts.count() > 0)
 
     def _on_drafts_item_activated(self, item: QListWidgetItem) -> None:
-        patient_id, kind = item.data(Qt.ItemDataRole.UserRole)
-        self.draft_chosen.emit(int(patient_id), str(kind))
+        patient_id, kind, draft_id = item.data(Qt.ItemDataRole.UserRole)
+        correction = None
+        with self._messages.guard():
+            correction = correction_of(self._drafts.get(self._actor, int(draft_id)))
+            if correction is not None:  # a correction reopens as one
+                self.correction_chosen.emit(correction.record_id, correction.reason)
+            else:
+                self.draft_chosen.emit(int(patient_id), str(kind))
 
     def _on_continue_button_clicked(self) -> None:
         item = self.drafts.currentItem()
@@ -113,21 +121,13 @@ class _NoVisitPage(QWidget):
                     "The audit trail records that you discarded it.")  # fmt: skip
         if not self._messages.confirm("Discard this unsigned visit?", question, "Discard"):
             return
-        patient_id, kind = item.data(Qt.ItemDataRole.UserRole)
+        draft_id = int(item.data(Qt.ItemDataRole.UserRole)[2])
         with self._messages.guard():
-            self._discard(int(patient_id), str(kind))
+            self._drafts.discard(self._actor, draft_id)
+            log.info("draft %d discarded", draft_id)
             self.drafts.takeItem(self.drafts.row(item))
             self._update_buttons()
             self.drafts.setFocus()
-
-    def _discard(self, patient_id: int, kind: str) -> None:
-        """The visit the list item continues: the actor's newest draft of this patient and
-        kind (a visit of a kind always resumes that one, so there is one per pair)."""
-        for draft in self._drafts.mine(self._actor):
-            if draft.patient_id == patient_id and draft.visit_kind == kind:
-                self._drafts.discard(self._actor, draft.id)
-                log.info("draft %d discarded", draft.id)
-                return
 
 
 class VisitArea(QStackedWidget):
@@ -163,6 +163,7 @@ class VisitArea(QStackedWidget):
         self.start_info: VisitStart | None = None
         self.empty = _NoVisitPage(actor, drafts, messages)
         self.empty.draft_chosen.connect(self._on_empty_draft_chosen)
+        self.empty.correction_chosen.connect(self.open_correction)
         self.addWidget(self.empty)
         self.refresh_drafts()
 
@@ -198,7 +199,10 @@ class VisitArea(QStackedWidget):
             "have to be discarded.", "Begin another")  # fmt: skip
 
     def open_correction(self, record_id: int, reason: str) -> bool:
-        """Open the correction of signed record `record_id` (the reason was asked)."""
+        """Open (or resume) the correction of signed record `record_id` for `reason`."""
+        if self.correcting == record_id and not self._is_signed():
+            self.setCurrentWidget(self._host)
+            return True
         self.save_work()
         start = None
         with self.messages.guard():
@@ -209,8 +213,8 @@ class VisitArea(QStackedWidget):
         self.start_info = start
         self.correcting = record_id
         self.checklist = open_correction_checklist(
-            start, self.actor, self.records, record_id, reason,
-            catalog=self.starts.catalog, messages=self.messages,
+            start, self.actor, self.drafts, self.records, Correction(record_id, reason),
+            catalog=self.starts.catalog, messages=self.messages, autosave_ms=self.autosave_ms,
         )  # fmt: skip
         window = self.window()  # from the preview window back to the main one
         window.raise_()
@@ -220,9 +224,8 @@ class VisitArea(QStackedWidget):
         return True
 
     def save_work(self) -> bool:
-        """Save the open visit's draft now (locking, signing out, quitting, crashing); a
-        correction keeps no draft."""
-        if self.checklist is None or self._is_signed() or self.correcting is not None:
+        """Save the open visit's draft now (locking, signing out, quitting, crashing)."""
+        if self.checklist is None or self._is_signed():
             return True
         return bool(self.checklist.flush())
 
@@ -234,14 +237,17 @@ class VisitArea(QStackedWidget):
         self.closed.emit()
 
     def refresh_drafts(self) -> None:
-        entries: list[tuple[int, str, str]] = []
+        entries: list[tuple[int, str, str, int]] = []
         with self.messages.guard():
             for draft in self.drafts.mine(self.actor):
                 name = self._patient_name(draft.patient_id) if self._patient_name else ""
                 who = name or f"patient {draft.patient_id}"
                 kind = KIND_WORDS.get(draft.visit_kind, draft.visit_kind)
                 text = f"{draft.visit_date.isoformat()} · {kind} visit · {who}"
-                entries.append((draft.patient_id, draft.visit_kind, text))
+                correction = correction_of(draft)
+                if correction is not None:
+                    text += f" · correction of record {correction.record_id}"
+                entries.append((draft.patient_id, draft.visit_kind, text, draft.id))
         self.empty.set_drafts(entries)
 
     # ----- building the checklist

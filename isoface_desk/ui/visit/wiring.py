@@ -18,6 +18,7 @@ from typing import Any
 
 from isoface_desk.domain.catalog import Catalog
 from isoface_desk.services.context import Actor
+from isoface_desk.services.corrections import Correction
 from isoface_desk.services.drafts import DraftService
 from isoface_desk.services.records import RecordService, SignatureInput, SignedVisit
 from isoface_desk.services.visit_course import CoursePlan
@@ -46,24 +47,40 @@ def record_signer(
     return sign
 
 
-def open_correction_checklist(
-    start: VisitStart, actor: Actor, records: RecordService, record_id: int, reason: str, *,
-    catalog: Catalog, messages: MessageChannel | None = None,
-) -> VisitChecklist:  # fmt: skip
-    """The checklist of a correction of signed record `record_id`: its answers to amend,
-    signed by RecordService.correct_record into a new record that references it (the
-    original stays as it is). It keeps no draft: closing it leaves nothing half done."""
+def correction_signer(
+    records: RecordService, actor: Actor, correction: Correction, handle: VisitDraftHandle
+) -> SignCallback:
+    """The sign callback of a correction: RecordService.correct_record signs a new record
+    that references `correction.record_id` (which stays as it is), deleting the draft."""
 
     def sign(request: SignRequest) -> SignedVisit:
         signatures = [SignatureInput(role, request.signer_names.get(role, ""), png)
                       for role, png in request.signatures.items()]  # fmt: skip
-        return records.correct_record(actor, record_id, request.visit, request.justifications,
-                                      signatures, request.password, reason)  # fmt: skip
+        signed = records.correct_record(
+            actor, correction.record_id, request.visit, request.justifications, signatures,
+            request.password, correction.reason, draft_id=handle.draft_id,
+        )  # fmt: skip
+        handle.draft_id = None  # deleted with the signing transaction
+        return signed
 
+    return sign
+
+
+def open_correction_checklist(
+    start: VisitStart, actor: Actor, drafts: DraftService, records: RecordService,
+    correction: Correction, *, catalog: Catalog, messages: MessageChannel | None = None,
+    autosave_ms: int = 500,
+) -> VisitChecklist:  # fmt: skip
+    """The checklist of a correction of a signed record (`start` from
+    VisitStartService.prepare_correction): the record's answers to amend, autosaved into a
+    draft marked as this correction (so it reopens as one), signed by correction_signer."""
+    handle = VisitDraftHandle(drafts, actor, start, correction)
     return VisitChecklist(
-        start.form, start.context, catalog, sign=sign, messages=messages,
-        heading=f"Correction of record {record_id} · {visit_heading(start)}",
-        prescriber=actor.display_name, signer_names={"patient": start.patient.full_name},
+        start.form, start.context, catalog, drafts=handle,
+        sign=correction_signer(records, actor, correction, handle), messages=messages,
+        heading=f"Correction of record {correction.record_id} · {visit_heading(start)}",
+        prescriber=actor.display_name, autosave_ms=autosave_ms,
+        signer_names={"patient": start.patient.full_name},
         initial_answers=start.prefill.answers,
     )  # fmt: skip
 
