@@ -16,17 +16,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from isoface_desk.domain.catalog import Catalog
 from isoface_desk.domain.lab_import import ImportRow, LabFile, read_lab_file, with_default_unit
 from isoface_desk.domain.lab_orders import order_code
 from isoface_desk.domain.lab_results import result_problems
-from isoface_desk.domain.lab_tests import LabTestTable, default_lab_tests
+from isoface_desk.domain.lab_tests import LabTestTable
 from isoface_desk.errors import InputError, NotFound
-from isoface_desk.services.context import Actor, CatalogServiceBase, Clock, require, utc_now
-from isoface_desk.services.lab_results import order_problems, store_results
+from isoface_desk.services.context import Actor, require
+from isoface_desk.services.lab_results import LabTestsServiceBase, order_problems, store_results
 from isoface_desk.services.permissions import Permission
 from isoface_desk.storage.audit import append_event
-from isoface_desk.storage.handles import Engine, Session
+from isoface_desk.storage.handles import Session
 from isoface_desk.storage.repositories import lab_orders as orders_repo
 from isoface_desk.storage.repositories.lab_orders import LabOrder
 
@@ -48,24 +47,7 @@ class LabImport:
         return sum(len(order.results) for order in self.orders)
 
 
-class LabImportService(CatalogServiceBase):
-    def __init__(
-        self,
-        engine: Engine,
-        *,
-        now: Clock = utc_now,
-        catalog: Catalog | None = None,
-        tests: LabTestTable | None = None,
-    ) -> None:
-        super().__init__(engine, now=now, catalog=catalog)
-        self._tests = tests
-
-    @property
-    def tests(self) -> LabTestTable:
-        if self._tests is None:
-            self._tests = default_lab_tests()
-        return self._tests
-
+class LabImportService(LabTestsServiceBase):
     def import_file(self, actor: Actor, path: Path) -> LabImport:
         """Store every result of a CSV or FHIR file, or none (InputError naming the rows)."""
         require(actor, Permission.ORDER_WRITE)

@@ -161,7 +161,10 @@ def store_results(
     return stored
 
 
-class LabResultService(CatalogServiceBase):
+class LabTestsServiceBase(CatalogServiceBase):
+    """A service that grades results: the catalog, and the lab-test table (the default
+    one unless given)."""
+
     def __init__(
         self,
         engine: Engine,
@@ -179,6 +182,8 @@ class LabResultService(CatalogServiceBase):
             self._tests = default_lab_tests()
         return self._tests
 
+
+class LabResultService(LabTestsServiceBase):
     def lab_params(self, actor: Actor, on: dt.date) -> LabParams:
         """The laboratory thresholds of the clinic's profile in force on `on`."""
         with self._read(actor, Permission.ORDER_READ) as session:

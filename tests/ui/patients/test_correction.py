@@ -45,6 +45,7 @@ from isoface_desk.ui.patients.visit_area import VisitArea
 from isoface_desk.ui.pdf import PdfPreviewDialog, open_record_preview
 from isoface_desk.ui.visit import VisitChecklist
 from tests.documents.pdftools import all_text
+from tests.e2e import steps
 from tests.ui.app_support import PASSWORD, App, actor, app_on, copy_of, demo_template  # noqa: F401
 
 NOW = dt.datetime(2026, 10, 12, 9, 30, tzinfo=dt.UTC)
@@ -132,15 +133,8 @@ def _answer_reason(text: str) -> QTimer:
 
 def _sign(qtbot: QtBot, visit: VisitArea, checklist: VisitChecklist) -> int:
     """Sign the checklist on screen with the password (a follow-up asks for no drawing)."""
-    panel = checklist.view.panel
-    assert panel.sign_button.isEnabled(), panel.sign_reason.text()
-    qtbot.mouseClick(panel.sign_button, Qt.MouseButton.LeftButton)
-    dialog = checklist.controller.sign_dialog
-    assert dialog is not None
-    qtbot.waitUntil(dialog.isVisible)
-    QTest.keyClicks(dialog.password, PASSWORD)
     with qtbot.waitSignal(visit.visit_signed, timeout=10_000) as signed:
-        qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+        steps.sign(qtbot, checklist, PASSWORD)
     return int(signed.args[1])
 
 
