@@ -45,3 +45,8 @@ class IntegrityError(IsofaceError):
 
 class StorageError(IsofaceError):
     """The database could not be used: locked, full, unreachable or too new."""
+
+
+class CommitAtRiskError(StorageError):
+    """A change was committed, but another program removed the file holding it before it
+    reached the database file: the person must check it (see storage/wal_guard.py)."""

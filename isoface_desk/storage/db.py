@@ -7,6 +7,14 @@ of work with BEGIN IMMEDIATE, which takes the write lock up front. Writers there
 on the busy timeout instead of failing on a lock upgrade, and the audit chain stays linear.
 `read_scope` uses a plain (deferred) BEGIN: a consistent snapshot that never blocks writers.
 
+Every write unit of work on a SQLite file ends with a PASSIVE checkpoint on its own
+connection (see wal_guard.py; the automatic checkpoint inside COMMIT is off, so an error
+from COMMIT always means nothing was committed): the commit is in the database file itself
+before the service returns, not only in the -wal file. A program that does not see this
+app's locks (a database viewer in a sandbox, another computer on a network folder) can
+delete the -wal file under an open connection, and a commit only in that file would be
+lost (issue 10). A connection whose -wal file was removed or replaced is discarded.
+
 PostgreSQL (`postgresql+psycopg://`): the audit chain serializes its appends with a
 transaction-level advisory lock (see audit.py).
 """
@@ -25,7 +33,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session as Session  # re-exported for services
 
 from isoface_desk.errors import ImmutableRecordError, IsofaceError, StorageError
-from isoface_desk.storage import sqlcipher
+from isoface_desk.storage import sqlcipher, wal_guard
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +77,10 @@ def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
             ) from err
     create_url, options = sqlcipher.engine_arguments(url)  # plain, or keyed SQLCipher
     engine = create_engine(create_url, echo=echo, **options)
+    driver_errors: type[Exception] = engine.dialect.loaded_dbapi.Error
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+    def _on_connect(dbapi_conn: Any, record: Any) -> None:
         dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN (see _on_begin)
         cursor = dbapi_conn.cursor()
         try:
@@ -79,8 +88,12 @@ def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA wal_autocheckpoint = 0")  # session_scope checkpoints
         finally:
             cursor.close()
+        wal_guard.remember(record, path, driver_errors)
+
+    event.listen(engine, "checkout", wal_guard.refuse_stale)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -158,7 +171,26 @@ def read_scope(engine: Engine) -> Iterator[Session]:
 
 @contextmanager
 def _scope(bind: Engine, *, commit: bool = True) -> Iterator[Session]:
-    session = Session(bind=bind, expire_on_commit=False, autoflush=True)
+    """A session on one connection, kept past the commit for wal_guard.settle."""
+    conn: Connection | None = None
+    try:
+        conn = bind.connect()
+        with _session(conn, commit=commit) as session:
+            yield session
+        if commit:
+            wal_guard.settle(conn)
+    except exc.DBAPIError as err:
+        if conn is not None and wal_guard.is_io_error(err):
+            conn.invalidate()  # its file handles may be stale: a retry gets a new one
+        raise translate_error(err) from err
+    finally:
+        if conn is not None:
+            conn.close()
+
+
+@contextmanager
+def _session(conn: Connection, *, commit: bool) -> Iterator[Session]:
+    session = Session(bind=conn, expire_on_commit=False, autoflush=True)
     try:
         yield session
         if commit:
@@ -168,9 +200,6 @@ def _scope(bind: Engine, *, commit: bool = True) -> Iterator[Session]:
     except IsofaceError:
         session.rollback()
         raise
-    except exc.DBAPIError as err:
-        _quiet_rollback(session)
-        raise translate_error(err) from err
     except BaseException:
         _quiet_rollback(session)
         raise
@@ -210,6 +239,13 @@ def translate_error(err: exc.DBAPIError) -> IsofaceError:
     if "unable to open database" in text:
         return StorageError(
             "The database file cannot be opened: check that its folder exists and is accessible."
+        )
+    if "disk i/o error" in text:
+        return StorageError(
+            "The database files could not be read or written (a disk I/O error). Another "
+            "program may be using them unsafely (a database viewer, a file-sync or backup "
+            "tool, or another computer opening them over a network folder), or the disk is "
+            "failing. Close those programs, then restart Isoface Desk."
         )
     if "file is not a database" in text or "malformed" in text:
         return StorageError(

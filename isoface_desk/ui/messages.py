@@ -77,6 +77,13 @@ _WORDING: tuple[tuple[type[errors.IsofaceError], _Wording], ...] = (
         "Do not rely on the affected records. Tell your administrator, who can run "
         "“isoface-desk verify” to list what is damaged.",
         Severity.ERROR)),
+    (errors.CommitAtRiskError, _Wording(
+        "Your last change may not have been kept",
+        "Close every other program that has the database open (a database viewer, a "
+        "file-sync or backup tool, Isoface Desk on another computer using a network "
+        "folder), restart Isoface Desk and check the change; enter it again if it is "
+        "missing. Tell your administrator.",
+        Severity.ERROR)),
     (errors.StorageError, _Wording(
         "The database could not be used",
         "Nothing was saved by this action. Wait a moment and try again; if it keeps "
