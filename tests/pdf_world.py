@@ -25,6 +25,8 @@ from isoface_desk.services.demo_people import NAMES, named_patient
 from isoface_desk.services.demo_visits import JUSTIFICATIONS, DemoPatientFacts, Twist, visit_dict
 from isoface_desk.services.records import SignatureInput
 from isoface_desk.services.setup import GenerateCertificate
+from isoface_desk.storage.db import read_scope
+from isoface_desk.storage.repositories import clinic as clinic_repo
 
 SCRIPT_NAMES = tuple(f"{n.given} {n.family}" for n in NAMES[:4])
 WARNED_NAME = f"{NAMES[4].given} {NAMES[4].family}"
@@ -116,3 +118,11 @@ def world_fixtures(name: str) -> tuple[Callable[..., PdfWorld], Callable[..., It
             opened.close()
 
     return world, services
+
+
+def clinic_cert(services: Services) -> bytes:
+    """The clinic's certificate (PEM) as stored: what a signed record validates against."""
+    with read_scope(services.engine) as session:
+        cert = clinic_repo.get_certificate(session)
+    assert cert is not None and cert.pem is not None
+    return cert.pem

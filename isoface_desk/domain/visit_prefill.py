@@ -129,24 +129,22 @@ def prefill(
         found["labs"] = []  # no result since the last visit: "none", said in the note
     answers: dict[str, Any] = {}
     notes: dict[str, SectionNote] = {}
-    for part, note in (
-        (record, SectionNote("Pregnancy potential as in the patient record.", False)),
-        (found, None),
-        (carried, SectionNote(_carried_text(last), True) if last else None),
-    ):
+    record_note = SectionNote("Pregnancy potential as in the patient record.", False)
+    carried_note = SectionNote(_carried_text(last), True)
+    for part, fixed in ((record, record_note), (found, None), (carried, carried_note)):
         for qid, value in visit_dict_to_answers(form, part).items():
             answers[qid] = value
+            note = fixed or SectionNote(_sources_text(results, qid), False)  # results: each's own
             section = form.section_of(qid).id
-            text = note or SectionNote(_sources_text(results, qid), False)
-            if note is None or note.confirm or section not in notes:
-                notes[section] = _merge(notes.get(section), text)
+            notes[section] = _merge(notes.get(section), note)
     return Prefill(answers, notes, _merged(record, found, carried))
 
 
 def _carried_text(last: CarriedVisit | None) -> str:
-    assert last is not None
-    return (f"As on {last.date.isoformat()} (the {last.kind} visit): confirm unchanged "
-            "(Ctrl+Enter) or edit.")  # fmt: skip
+    """Where carried answers come from: the last signed visit, else (only the daily dose)
+    the treatment course."""
+    where = f"As on {last.date.isoformat()} (the {last.kind} visit)" if last else "As in the course"
+    return f"{where}: confirm unchanged (Ctrl+Enter) or edit."
 
 
 def _sources_text(results: Sequence[StoredResult], question_id: str) -> str:

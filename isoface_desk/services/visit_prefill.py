@@ -21,9 +21,6 @@ from isoface_desk.storage.repositories.records import StoredRecord
 
 __all__ = ["stored_results", "visit_prefill"]
 
-KIND_WORDS = {"initiation": "initiation", "follow-up": "follow-up",
-              "end-of-course": "end-of-course"}  # fmt: skip
-
 
 def visit_prefill(
     session: Session, form: Form, on: dt.date, patient: Patient, course: Course | None,
@@ -58,8 +55,7 @@ def stored_results(
                 pregnancy = check_pregnancy_entry(entry, line.code)
                 out.append(StoredResult(pregnancy, f"lab order {line.code}"))
     for record in records:
-        source = f"{KIND_WORDS.get(record.visit_kind, record.visit_kind)} visit of " + (
-            record.visit_date.isoformat())  # fmt: skip
+        source = f"{record.visit_kind} visit of {record.visit_date.isoformat()}"
         for key in ("labs", "pregnancy_tests"):
             out += [StoredResult(e, source) for e in _entries(record.answers.get(key))]
     return out

@@ -121,3 +121,12 @@ def test_after_a_visit_only_newer_results_are_offered(forms: dict[str, Form]) ->
     newer = _tg(3.5, LAST + timedelta(days=20))
     filled = prefill(form, TODAY, last=last, stored=[shown_alt, older, newer])
     assert [lab["value"] for lab in filled.answers["labs"]] == [3.5]
+
+
+def test_a_dose_from_the_course_alone_is_marked_to_confirm(forms: dict[str, Form]) -> None:
+    """A follow-up of a course with no signed visit yet: the course's dose is carried, and
+    the prescriber confirms it like any carried answer."""
+    filled = prefill(forms["follow-up"], TODAY, course_mg_per_day=40)
+    assert filled.answers["mg_per_day"] == 40
+    note = filled.notes["product-dose"]
+    assert note.confirm and note.text.startswith("As in the course")

@@ -24,15 +24,14 @@ from pytestqt.qtbot import QtBot
 
 from isoface_desk.documents.signing import validate_pdf
 from isoface_desk.domain.checklist import visit_dict_to_answers
-from isoface_desk.services.bundle import Services, open_services
-from isoface_desk.storage.db import read_scope
-from isoface_desk.storage.repositories import clinic as clinic_repo
+from isoface_desk.services.bundle import open_services
 from isoface_desk.ui.patients.area import PatientsArea
 from isoface_desk.ui.patients.visit_area import VisitArea
 from isoface_desk.ui.visit import VisitChecklist
 from tests.conftest import _fresh_pg_database, require_pg
 from tests.e2e import steps
 from tests.e2e.steps import Clock
+from tests.pdf_world import clinic_cert
 from tests.ui.app_support import app_on  # noqa: F401
 from tests.ui.carried_support import confirm_carried
 from tests.ui.visit.conftest import Keys, draw_signature
@@ -75,13 +74,6 @@ def timeline_notes(area: PatientsArea) -> str:
         top = tree.topLevelItem(i)
         texts += [top.child(j).text(3) for j in range(top.childCount())]
     return " | ".join(texts)
-
-
-def clinic_certificate(services: Services) -> bytes:
-    with read_scope(services.engine) as session:
-        cert = clinic_repo.get_certificate(session)
-    assert cert is not None and cert.pem is not None
-    return cert.pem
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
@@ -179,7 +171,7 @@ def test_a_whole_course_from_an_empty_database(
         signed = steps.sign(qtbot, checklist, DERM_PASSWORD)
         record = look.records.get(ana, signed.record_id)
         pdf = look.records.pdf(ana, signed.record_id)
-        assert validate_pdf(pdf, clinic_certificate(look)).valid
+        assert validate_pdf(pdf, clinic_cert(look)).valid
         assert NAME in pdf_text(pdf, tmp_path)
         (course,) = look.courses.for_patient(ana, patient_id)
         assert (course.status, course.start_date, record.course_id) == ("active", D0, course.id)

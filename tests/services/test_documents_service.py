@@ -42,9 +42,15 @@ from isoface_desk.services.signing_keys import clinic_signer
 from isoface_desk.services.visit_checks import form_for
 from isoface_desk.storage.audit import events_for_target
 from isoface_desk.storage.db import read_scope
-from isoface_desk.storage.repositories import clinic as clinic_repo
 from tests.documents.pdftools import all_text, ink_fraction, pdffonts, render, squash
-from tests.pdf_world import SCRIPT_NAMES, WARNED_NAME, PdfWorld, build_world, world_fixtures
+from tests.pdf_world import (
+    SCRIPT_NAMES,
+    WARNED_NAME,
+    PdfWorld,
+    build_world,
+    clinic_cert,
+    world_fixtures,
+)
 
 ALL_NAMES = (*SCRIPT_NAMES, WARNED_NAME)
 
@@ -64,13 +70,6 @@ def documents(services: Services) -> DocumentService:
 
 def stored_pdf(services: Services, actor: Actor, record_id: int) -> bytes:
     return services.records.pdf(actor, record_id)
-
-
-def clinic_cert(services: Services) -> bytes:
-    with read_scope(services.engine) as session:
-        cert = clinic_repo.get_certificate(session)
-    assert cert is not None and cert.pem is not None
-    return cert.pem
 
 
 def flip(pdf: bytes, at: int) -> bytes:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from isoface_desk.services.courses import current_mg_per_day
 from isoface_desk.services.timeline import Course, Draft, PatientTimeline
 from isoface_desk.ui.orders.due_model import LEVEL_COLORS
 from isoface_desk.ui.patients.model import age_on
@@ -90,11 +91,8 @@ def course_end(course: Course) -> str:
 
 def course_mg(course: Course) -> str:
     """The current daily dose of a course ("60 mg/day"), or "" if unknown."""
-    mg = course.details.get("start_mg_per_day")
-    changes = course.details.get("dose_changes") or []
-    if changes:
-        mg = changes[-1].get("mg_per_day", mg)
-    return f"{mg:g} mg/day" if isinstance(mg, int | float) else ""
+    mg = current_mg_per_day(course)
+    return f"{mg:g} mg/day" if mg is not None else ""
 
 
 def course_dose(course: Course) -> str:
