@@ -50,3 +50,8 @@ class StorageError(IsofaceError):
 class CommitAtRiskError(StorageError):
     """A change was committed, but another program removed the file holding it before it
     reached the database file: the person must check it (see storage/wal_guard.py)."""
+
+
+class ConflictError(IsofaceError):
+    """Someone else saved the same thing (on another workstation) after this person opened
+    it: nothing of this person's change was stored, so they can reopen it and see theirs."""

@@ -110,13 +110,22 @@ class PatientService(ServiceBase):
             append_event(session, actor.username, "create", "patient", patient.id, {})
             return patient
 
-    def edit(self, actor: Actor, patient_id: int, data: PatientData) -> Patient:
-        """Replace the patient's details; the event lists which fields changed."""
+    def edit(
+        self, actor: Actor, patient_id: int, data: PatientData,
+        *, read_at: dt.datetime | None = None,
+    ) -> Patient:  # fmt: skip
+        """Replace the patient's details; the event lists which fields changed.
+
+        `read_at` is the `updated_at` of the Patient the person edited (the dialog passes
+        it): when another workstation saved the patient since, ConflictError says when and
+        who, and nothing is stored (no change, no event), so one edit never silently
+        overwrites another. Without it the details are replaced whatever their version.
+        """
         with self._unit(actor, Permission.PATIENT_WRITE) as session:
             before = patients_repo.get_patient(session, patient_id)
             old = asdict(PatientData(**{k: getattr(before, k) for k in asdict(data)}))
             changed = sorted(k for k, v in asdict(data).items() if old[k] != v)
-            patient = patients_repo.update_patient(session, patient_id, data)
+            patient = patients_repo.update_patient(session, patient_id, data, read_at=read_at)
             if {"can_get_pregnant", "attributes"} & set(changed):
                 _resync_open_courses(session, patient_id)  # pregnancy tests, glucose
             append_event(

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select
+from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from isoface_desk.errors import InputError, NotFound
-from isoface_desk.storage.models import PatientRow, utcnow
+from isoface_desk.errors import ConflictError, InputError, NotFound
+from isoface_desk.storage.models import AuditEventRow, PatientRow, utcnow
 
 SEXES = ("female", "male", "intersex", "unknown")
 
@@ -118,19 +118,58 @@ def add_patient(session: Session, data: PatientData) -> Patient:
     return _to_patient(row)
 
 
-def update_patient(session: Session, patient_id: int, data: PatientData) -> Patient:
-    """Replace a patient's details with `data`."""
+def update_patient(
+    session: Session, patient_id: int, data: PatientData, *, read_at: dt.datetime | None = None
+) -> Patient:
+    """Replace a patient's details with `data`.
+
+    `read_at` is the `updated_at` the person's copy was read at: the details are replaced
+    only if nobody saved the patient since, else ConflictError and nothing changes. The
+    UPDATE itself carries the condition, because on PostgreSQL two workstations can read
+    the same version at once: the second UPDATE waits for the first's row lock, then
+    matches no row. The new `updated_at` is always later than the old one, so a
+    workstation whose clock runs behind still makes a new version.
+    """
     _check(data)
     row = session.get(PatientRow, patient_id)
     if row is None:
         raise NotFound(f"Patient {patient_id} does not exist.")
+    if read_at is not None and row.updated_at != read_at:
+        raise _conflict(session, row)
     if _number_taken(session, data.clinic_number, patient_id):
         raise InputError(f"Clinic number {data.clinic_number} is already used.")
-    for key, value in _values(data).items():
-        setattr(row, key, value)
-    row.updated_at = utcnow()
-    session.flush()
+    query = update(PatientRow).where(PatientRow.id == patient_id)
+    if read_at is not None:
+        query = query.where(PatientRow.updated_at == read_at)
+    now = max(utcnow(), row.updated_at + dt.timedelta(microseconds=1))
+    query = query.values(**_values(data), updated_at=now)
+    result = session.execute(query.execution_options(synchronize_session=False))
+    session.refresh(row)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise _conflict(session, row)
     return _to_patient(row)
+
+
+def _conflict(session: Session, row: PatientRow) -> ConflictError:
+    """The refusal of a stale edit, naming when (local time) and by whom the patient was
+    last changed; the user name comes from the newest 'edit' event, if there is one."""
+    editor = session.scalar(
+        select(AuditEventRow.actor)
+        .where(AuditEventRow.target_kind == "patient")
+        .where(AuditEventRow.target_id == str(row.id))
+        .where(AuditEventRow.action == "edit")
+        .order_by(AuditEventRow.seq.desc())
+        .limit(1)
+    )
+    local = row.updated_at.astimezone()
+    when = local.strftime("%H:%M")
+    if local.date() != dt.datetime.now().astimezone().date():
+        when += f" on {local.date().isoformat()}"
+    who = f" by {editor}" if editor else ""
+    return ConflictError(
+        f"This patient was changed on another workstation since you opened it "
+        f"(at {when}{who}). Your changes were not saved: reopen the patient to see theirs."
+    )
 
 
 def get_patient(session: Session, patient_id: int) -> Patient:

@@ -165,7 +165,7 @@ class PatientsArea(QStackedWidget):
         def save(data: PatientData) -> Patient:
             if patient is None:
                 return self.patients.create(self.actor, data)
-            return self.patients.edit(self.actor, patient.id, data)
+            return self.patients.edit(self.actor, patient.id, data, read_at=patient.updated_at)
 
         dialog = PatientDialog(save, self.messages, patient, today=self._today, parent=self)
         dialog.saved.connect(self._on_dialog_saved)

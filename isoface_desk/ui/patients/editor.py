@@ -3,7 +3,9 @@
 The dialog checks what it can itself (names, a real birth date not in the future, a
 clinic number) and shows every problem at once above the form, with the fields marked;
 what only the database knows (a clinic number already used) comes back from the service
-as an InputError and is shown the same way. The dialog closes only once saved.
+as an InputError and is shown the same way. So is a save refused because another
+workstation changed the patient after this dialog opened (ConflictError): the dialog stays
+open with everything typed in it. The dialog closes only once saved.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from isoface_desk.errors import InputError, IsofaceError
+from isoface_desk.errors import ConflictError, InputError, IsofaceError
 from isoface_desk.services.patients import SEXES, PatientData
 from isoface_desk.services.timeline import Patient
 from isoface_desk.ui.messages import MessageChannel
@@ -204,6 +206,9 @@ class PatientDialog(QDialog):
             if "Clinic number" in str(exc):
                 self.clinic_number.setStyleSheet(ERROR_STYLE)
             self.show_problems(list(exc.problems) or [str(exc)])
+            return
+        except ConflictError as exc:
+            self.show_problems([str(exc)])  # what was typed stays, to be copied or retyped
             return
         except IsofaceError as exc:
             self._messages.report(exc)
