@@ -26,7 +26,7 @@ from isoface_desk.services.demo_visits import JUSTIFICATIONS, DemoPatientFacts, 
 from isoface_desk.services.records import SignatureInput
 from isoface_desk.services.setup import GenerateCertificate
 from isoface_desk.storage.db import read_scope
-from isoface_desk.storage.repositories import clinic as clinic_repo
+from isoface_desk.storage.repositories import keys as keys_repo
 
 SCRIPT_NAMES = tuple(f"{n.given} {n.family}" for n in NAMES[:4])
 WARNED_NAME = f"{NAMES[4].given} {NAMES[4].family}"
@@ -121,8 +121,9 @@ def world_fixtures(name: str) -> tuple[Callable[..., PdfWorld], Callable[..., It
 
 
 def clinic_cert(services: Services) -> bytes:
-    """The clinic's certificate (PEM) as stored: what a signed record validates against."""
+    """The certificates the chain announced (PEM bundle, every person's key): what a
+    signed record validates against."""
     with read_scope(services.engine) as session:
-        cert = clinic_repo.get_certificate(session)
-    assert cert is not None and cert.pem is not None
-    return cert.pem
+        certificates = keys_repo.announced_certificates(session)
+    assert certificates and all(b"PRIVATE KEY" not in c for c in certificates)
+    return b"".join(certificates)

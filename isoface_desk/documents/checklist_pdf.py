@@ -34,6 +34,7 @@ from isoface_desk.documents.styles import (
     styles,
     table_style,
 )
+from isoface_desk.domain.record_marks import pdf_keywords
 
 DOCUMENT_TITLE = "Isotretinoin prescribing checklist"
 
@@ -61,6 +62,7 @@ def page_frame(doc: ChecklistDocument) -> PageFrame:
         pdf_title=f"{DOCUMENT_TITLE}, record {doc.record_id}",
         pdf_author=clinic.name,
         pdf_subject=f"{VISIT_KIND_TITLES[doc.visit_kind]}, {doc.visit_date.isoformat()}",
+        pdf_keywords=pdf_keywords(doc.record_id, doc.record_hash),
     )
 
 

@@ -43,23 +43,29 @@ class ClinicSigner:
 
 
 def generate_clinic_certificate(clinic_name: str) -> tuple[bytes, bytes]:
-    """A new self-signed ECDSA P-256 certificate for the clinic: (key PEM, cert PEM).
+    """A new self-signed ECDSA P-256 certificate in the clinic's name: (key PEM, cert PEM)."""
+    return generate_certificate(clinic_name, clinic_name)
 
-    The key is PEM PKCS#8 without encryption; store it protected (the services layer
-    decides where). The certificate is valid for ten years.
+
+def generate_certificate(common_name: str, organization: str) -> tuple[bytes, bytes]:
+    """A new self-signed ECDSA P-256 certificate: (key PEM, cert PEM), for a person (their
+    name, the clinic as organisation) or the clinic itself.
+
+    The key is PEM PKCS#8 without encryption; the services layer wraps it with its owner's
+    password before anything is stored. The certificate is valid for ten years.
     """
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    if not clinic_name.strip():
-        raise InputError("A clinic certificate needs the clinic's name.")
+    if not common_name.strip() or not organization.strip():
+        raise InputError("A certificate needs a name and the clinic's name.")
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name(
         [
-            x509.NameAttribute(NameOID.COMMON_NAME, clinic_name.strip()[:64]),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, clinic_name.strip()[:64]),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name.strip()[:64]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization.strip()[:64]),
         ]
     )
     now = dt.datetime.now(dt.UTC)

@@ -188,6 +188,7 @@ class PageFrame:
     pdf_title: str
     pdf_author: str
     pdf_subject: str = ""
+    pdf_keywords: str = ""  # a signed record's id and content hash (domain.record_marks)
 
 
 def build_pdf(frame: PageFrame, story: Sequence[Flowable]) -> bytes:
@@ -210,6 +211,7 @@ def build_pdf(frame: PageFrame, story: Sequence[Flowable]) -> bytes:
         title=frame.pdf_title,
         author=frame.pdf_author,
         subject=frame.pdf_subject,
+        keywords=frame.pdf_keywords,
         creator="Isoface Desk",
         producer="Isoface Desk (ReportLab)",
         invariant=1,

@@ -23,10 +23,19 @@ from isoface_desk.services.passwords import (
     verify_password,
 )
 from isoface_desk.services.permissions import Permission
+from isoface_desk.services.signing_keys import (
+    UnlockedKey,
+    forget,
+    issue_key,
+    remember,
+    rewrap,
+    unlock,
+)
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.db import read_scope, session_scope
 from isoface_desk.storage.handles import Session
 from isoface_desk.storage.repositories import clinic as clinic_repo
+from isoface_desk.storage.repositories import keys as keys_repo
 from isoface_desk.storage.repositories import users as users_repo
 
 log = logging.getLogger("isoface.auth")
@@ -44,6 +53,7 @@ WRONG = "Wrong user name or password."
 class _Outcome:
     actor: Actor | None
     error: str = ""
+    key: UnlockedKey | None = None
 
 
 class AuthService(ServiceBase):
@@ -53,7 +63,13 @@ class AuthService(ServiceBase):
             outcome = self._attempt(session, username.strip(), password, purpose="login")
         if outcome.actor is None:
             raise AuthenticationError(outcome.error)
+        if outcome.key is not None:
+            remember(self.engine, outcome.key)
         return outcome.actor
+
+    def sign_out(self, actor: Actor) -> None:
+        """Forget the person's unlocked key (sign-out or lock)."""
+        forget(self.engine, actor.user_id)
 
     def confirm_password(self, actor: Actor, password: str) -> None:
         """Re-authenticate the signed-in person (before signing). Failures count towards
@@ -86,10 +102,13 @@ class AuthService(ServiceBase):
         users_repo.record_successful_login(session, user.id)
         if needs_rehash(user.password_hash):
             users_repo.set_password_hash(session, user.id, hash_password(password))
+        actor = actor_from_user(user)
+        key = None
         if purpose == "login":
-            append_event(session, user.username, "login", "user", user.id, {})
+            key = _session_key(session, user, actor, password)
+            append_event(session, user.username, "login", "user", user.id, {}, sealer=key)
             log.info("user %d signed in", user.id)
-        return _Outcome(actor_from_user(user))
+        return _Outcome(actor, key=key)
 
     def _count_failure(
         self, session: Session, user: users_repo.User, details: dict[str, str], now: dt.datetime
@@ -124,6 +143,7 @@ class AuthService(ServiceBase):
         check_policy(new_password, actor.username, demo=False)
         with session_scope(self.engine) as session:
             users_repo.set_password_hash(session, actor.user_id, hash_password(new_password))
+            rewrap(session, actor.user_id, old_password, new_password)
             append_event(
                 session,
                 actor.username,
@@ -151,6 +171,17 @@ class AuthService(ServiceBase):
             append_event(
                 session, actor.username, "settings change", "clinic", "", {IDLE_SETTING: minutes}
             )
+
+
+def _session_key(
+    session: Session, user: users_repo.User, actor: Actor, password: str
+) -> UnlockedKey | None:
+    """The person's key unlocked for the session. In a database from before per-person
+    keys (no key at all), the first administrator to sign in gets the root key."""
+    key = unlock(session, user.id, password)
+    if key is None and "admin" in actor.roles and not keys_repo.any_key(session):
+        key = issue_key(session, user, password, actor=user.username, endorser=None)
+    return key
 
 
 def _locked_message(until: dt.datetime | None) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from isoface_desk.documents.signing import SignatureStatus, validate_pdf
+from isoface_desk.domain.record_marks import content_hash_in
 from isoface_desk.errors import InputError, IntegrityError, NotFound
 from isoface_desk.fileio import (
     checked_target,
@@ -36,7 +37,7 @@ from isoface_desk.storage.canonical import sha256_hex
 from isoface_desk.storage.db import make_engine, read_scope, require_existing
 from isoface_desk.storage.handles import Session
 from isoface_desk.storage.migrate import ensure_schema
-from isoface_desk.storage.repositories import clinic as clinic_repo
+from isoface_desk.storage.repositories import keys as keys_repo
 from isoface_desk.storage.repositories import records as records_repo
 
 __all__ = [
@@ -121,14 +122,15 @@ class DocumentService(ServiceBase):
     # ---------------------------------------------------------------- verify
 
     def verify_pdf(self, pdf: bytes) -> PdfVerification:
-        """Check a file against the clinic certificate and the stored records (no login)."""
+        """Check a file against the certificates the chain announced (every person's, the
+        retired ones too) and the stored records (no login)."""
         with read_scope(self.engine) as session:
-            cert = clinic_repo.get_certificate(session)
-            if cert is None or cert.pem is None:
+            certificates = keys_repo.announced_certificates(session)
+            if not certificates:
                 raise InputError(
-                    "This database has no clinic certificate to check signatures against."
+                    "This database has announced no signing certificate to check against."
                 )
-            status = validate_pdf(pdf, cert.pem)
+            status = validate_pdf(pdf, b"".join(certificates))
             record_id, match_problem = _stored_match(session, pdf)
         problems = [p for p in (signature_problem(status), match_problem) if p is not None]
         return PdfVerification(
@@ -140,10 +142,14 @@ class DocumentService(ServiceBase):
 
     # ---------------------------------------------------------------- export
 
-    def export_pdf(self, actor: Actor, record_id: int | None, out: Path) -> ExportedPdf:
-        """Write record `record_id`'s stored signed PDF (None: the newest record) to `out`."""
+    def export_pdf(
+        self, actor: Actor, record_id: int | None, out: Path, *, force: bool = False
+    ) -> ExportedPdf:
+        """Write record `record_id`'s stored signed PDF (None: the newest record) to `out`
+        (never over the database; over an existing file only with `force`)."""
         require(actor, Permission.RECORD_EXPORT)
-        target = checked_target(out)
+        database = str(self.engine.url)
+        target = checked_target(out, database=database, force=force)
         temp: Path | None = None
         try:
             with self._unit(actor, Permission.RECORD_EXPORT) as session:
@@ -160,7 +166,7 @@ class DocumentService(ServiceBase):
                     record.id,
                     {"patient_id": record.patient_id, "pdf_hash": record.pdf_hash},
                 )
-            replace_durably(temp, target)
+            replace_durably(temp, target, database=database, force=force)
             temp = None
         finally:
             if temp is not None:
@@ -209,6 +215,10 @@ def _stored_match(session: Session, pdf: bytes) -> tuple[int | None, PdfProblem 
         for e in events_for_target(session, records_repo.RECORD_TARGET, summary.id)
         if e.action == records_repo.SIGN_ACTION
     ]
+    named = content_hash_in(pdf)
+    if named is not None and named != summary.content_hash:
+        detail = f"The PDF names other content than record {summary.id} holds (run verify)."
+        return None, PdfProblem(NO_MATCHING_RECORD, detail)
     if not signed or signed[0].details.get("pdf_hash") != digest:
         detail = f"The audit trail does not record this PDF for record {summary.id} (run verify)."
         return None, PdfProblem(NO_MATCHING_RECORD, detail)

@@ -8,7 +8,9 @@ guardian's under 18; a follow-up or end-of-course visit for none); the prescribe
 re-entered the password. Then, in ONE transaction:
 the canonical content (the visit exactly as given, the findings, the justifications, the
 form id/version/hash, the profile, the signatures with the SHA-256 of each image), the
-PDF built from it and signed with the clinic key, the record, its "sign" audit event,
+PDF built from it (naming the content hash) and signed with the prescriber's own key,
+unlocked by that password (services.signing_keys), the record, its "sign" audit event
+sealed with the same key,
 and the removal of the draft it came from. Either all of it is stored, or nothing.
 """
 
@@ -31,7 +33,7 @@ from isoface_desk.services.auth import AuthService
 from isoface_desk.services.context import Actor, CatalogServiceBase, require
 from isoface_desk.services.permissions import Permission
 from isoface_desk.services.record_pdf import PrintContext, SignerInfo, checklist_document
-from isoface_desk.services.signing_keys import clinic_signer
+from isoface_desk.services.signing_keys import require_key
 from isoface_desk.services.visit_checks import (
     SigningRefused,
     check_course,
@@ -43,6 +45,7 @@ from isoface_desk.services.visit_checks import (
 from isoface_desk.services.visit_course import CoursePlan, apply_to_course
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.canonical import sha256_hex
+from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.handles import Session
 from isoface_desk.storage.repositories import clinic as clinic_repo
 from isoface_desk.storage.repositories import drafts as drafts_repo
@@ -149,6 +152,8 @@ class RecordService(CatalogServiceBase):
         asked = signers_of(form, prepared.visit_dict, prepared.evaluation.profile_id)
         check_signers(form, asked, signatures)
         AuthService(self.engine, now=self.now).confirm_password(actor, password)
+        with read_scope(self.engine) as session:  # argon2 before the write lock
+            key = require_key(session, actor.user_id, password)
         with self._unit(actor, Permission.RECORD_SIGN) as session:
             patient = patients_repo.get_patient(session, patient_id)
             if patient.birth_date != prepared.visit.patient.birth_date:
@@ -200,8 +205,7 @@ class RecordService(CatalogServiceBase):
                     ctx,
                 )
                 pdf = build_checklist_pdf(document)
-                signer = clinic_signer(session)
-                return sign_pdf(pdf, signer, reason="Isoface record") if signer else pdf
+                return sign_pdf(pdf, key.pdf_signer(), reason="Isoface record")
 
             stored = records_repo.insert_signed_record(
                 session,
@@ -209,6 +213,7 @@ class RecordService(CatalogServiceBase):
                 actor=actor.username,
                 pdf_builder=build_pdf,
                 event_details={"verdict": new.verdict, "kind": kind},
+                sealer=key,
             )
             if draft_id is not None:
                 drafts_repo.delete_draft(session, draft_id)

@@ -18,7 +18,7 @@ from isoface_desk.services.signing_keys import (
     GenerateCertificate,
     ImportPkcs12,
     make_key_material,
-    store_key_material,
+    remember,
 )
 from isoface_desk.services.users import NewUser, insert_user
 from isoface_desk.storage.audit import append_event
@@ -80,9 +80,9 @@ class SetupService(ServiceBase):
         *,
         demo: bool = False,
     ) -> Actor:
-        """Create the clinic, the first dermatologist-administrator and the signing key;
-        returns that person signed in. `demo` marks a demo database (its shared demo
-        password is accepted only there)."""
+        """Create the clinic, the first dermatologist-administrator and their signing key,
+        the clinic's root (services.signing_keys); returns that person signed in. `demo`
+        marks a demo database (its shared demo password is accepted only there)."""
         check_clinic(clinic)
         settings = {IDLE_SETTING: DEFAULT_IDLE_MINUTES, **clinic.settings, "demo": demo}
         clinic = replace(clinic, settings=settings)
@@ -98,7 +98,6 @@ class SetupService(ServiceBase):
             if users_repo.count_users(session) or clinic_repo.get_clinic(session) is not None:
                 raise IsofaceError("This database is already set up.")
             saved = clinic_repo.save_clinic(session, clinic)
-            store_key_material(session, material)
             source = "imported" if isinstance(certificate, ImportPkcs12) else "generated"
             append_event(
                 session,
@@ -108,6 +107,9 @@ class SetupService(ServiceBase):
                 saved.id,
                 {"certificate": source, "demo": demo},
             )
-            user = insert_user(session, new, actor=new.username)
+            user, key = insert_user(
+                session, new, actor=new.username, endorser=None, material=material
+            )
+        remember(self.engine, key)
         log.info("first-run setup done (clinic %d, user %d)", saved.id, user.id)
         return actor_from_user(user)

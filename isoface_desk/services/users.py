@@ -14,6 +14,13 @@ from isoface_desk.errors import InputError
 from isoface_desk.services.context import Actor, ServiceBase
 from isoface_desk.services.passwords import check_policy, hash_password
 from isoface_desk.services.permissions import ROLES, Permission
+from isoface_desk.services.signing_keys import (
+    KeyMaterial,
+    UnlockedKey,
+    issue_key,
+    remember,
+    unlocked_key,
+)
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.handles import Session
 from isoface_desk.storage.repositories import clinic as clinic_repo
@@ -76,8 +83,16 @@ def is_demo_clinic(session: Session) -> bool:
     return clinic is not None and clinic.settings.get("demo") is True
 
 
-def insert_user(session: Session, new: NewUser, *, actor: str) -> users_repo.User:
-    """Create a user in the caller's unit of work (also used by first-run setup)."""
+def insert_user(
+    session: Session,
+    new: NewUser,
+    *,
+    actor: str,
+    endorser: UnlockedKey | None,
+    material: KeyMaterial | None = None,
+) -> tuple[users_repo.User, UnlockedKey]:
+    """Create a user with their signing key in the caller's unit of work (also used by
+    first-run setup, where `endorser` is None and the key is the clinic's root)."""
     _check_new(new)
     check_policy(new.password, new.username, demo=is_demo_clinic(session))
     roles = sorted(new.roles)
@@ -94,7 +109,21 @@ def insert_user(session: Session, new: NewUser, *, actor: str) -> users_repo.Use
     _user_change(
         session, actor, user.id, {"change": "add", "username": user.username, "roles": roles}
     )
-    return user
+    key = issue_key(
+        session,
+        user,
+        new.password,
+        actor=actor,
+        endorser=endorser,
+        material=material,
+        clinic_name=_clinic_name(session),
+    )
+    return user, key
+
+
+def _clinic_name(session: Session) -> str:
+    clinic = clinic_repo.get_clinic(session)
+    return clinic.name if clinic is not None else ""
 
 
 class UserService(ServiceBase):
@@ -104,8 +133,20 @@ class UserService(ServiceBase):
             return [_info(u, u.is_locked(now)) for u in users_repo.list_users(session)]
 
     def add_user(self, actor: Actor, new: NewUser) -> UserInfo:
+        """A new account with its own signing key, endorsed by the administrator's key."""
+        endorser = self._endorser(actor)
         with self._unit(actor, Permission.USER_MANAGE) as session:
-            return _info(insert_user(session, new, actor=actor.username), False)
+            user, _key = insert_user(session, new, actor=actor.username, endorser=endorser)
+            return _info(user, False)
+
+    def _endorser(self, actor: Actor) -> UnlockedKey:
+        key = unlocked_key(self.engine, actor.user_id)
+        if key is None:
+            raise InputError(
+                "Your signing key is not unlocked in this session: sign out and in again "
+                "to add users or reset passwords."
+            )
+        return key
 
     def set_roles(self, actor: Actor, user_id: int, roles: Iterable[str]) -> UserInfo:
         wanted = frozenset(roles)
@@ -129,12 +170,25 @@ class UserService(ServiceBase):
             return _info(user, user.is_locked(self.now()))
 
     def reset_password(self, actor: Actor, user_id: int, new_password: str) -> UserInfo:
-        """Give a user a new password (also unlocks a locked account)."""
+        """Give a user a new password (also unlocks a locked account). Their old key cannot
+        be opened with it: it is retired and a new one issued (older records keep verifying
+        with the retired certificate)."""
+        endorser = self._endorser(actor)
         with self._unit(actor, Permission.USER_MANAGE) as session:
             target = users_repo.get_user(session, user_id)
             check_policy(new_password, target.username, demo=is_demo_clinic(session))
             user = users_repo.set_password_hash(session, user_id, hash_password(new_password))
             _user_change(session, actor.username, user_id, {"change": "password reset"})
+            key = issue_key(
+                session,
+                user,
+                new_password,
+                actor=actor.username,
+                endorser=endorser,
+                clinic_name=_clinic_name(session),
+            )
+            if user_id == actor.user_id:
+                remember(self.engine, key)
             return _info(user, False)
 
     def update_details(

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from isoface_desk.storage.canonical import GENESIS_HASH, canonical_json, loads, sha256_hex
 from isoface_desk.storage.db import WRITE_OPTION
 from isoface_desk.storage.models import AuditEventRow, utcnow
+from isoface_desk.storage.seals import SEAL, Sealer, seal_value, statement
 
 #: The key of the PostgreSQL advisory lock guarding the chain head ("ISOFACE1" in ASCII).
 CHAIN_LOCK_KEY = 0x49534F4641434531
@@ -91,6 +92,8 @@ class EventSpec:
     target_kind: str = ""
     target_id: str | int = ""
     details: Mapping[str, Any] | None = None
+    #: The unlocked key that seals the event (storage.seals), or None.
+    sealer: Sealer | None = None
 
 
 def append_event(
@@ -100,15 +103,19 @@ def append_event(
     target_kind: str = "",
     target_id: str | int = "",
     details: Mapping[str, Any] | None = None,
+    *,
+    sealer: Sealer | None = None,
 ) -> AuditEvent:
-    """Add one event at the head of the chain, in the session's transaction.
+    """Add one event at the head of the chain, in the session's transaction; `sealer`
+    signs it (storage.seals), which fixes every event before it.
 
     `details` must not identify a patient by name or birth date: use ids.
     """
     lock_chain(session)
     session.flush()
     seq, prev = chain_head(session)
-    row = _link(EventSpec(actor, action, target_kind, target_id, details), seq + 1, prev)
+    spec = EventSpec(actor, action, target_kind, target_id, details, sealer)
+    row = _link(spec, seq + 1, prev)
     session.execute(insert(_table()), [row])
     return AuditEvent(
         **{**row, "details": loads(row["details"])},
@@ -142,7 +149,7 @@ def _table() -> Table:
 
 def _link(spec: EventSpec, seq: int, prev_hash: str) -> dict[str, Any]:
     """The column values of event `seq` following `prev_hash`, hash included."""
-    details_json = canonical_json(dict(spec.details or {})).decode("utf-8")
+    details = dict(spec.details or {})
     row: dict[str, Any] = {
         "seq": seq,
         "time": utcnow(),
@@ -152,6 +159,9 @@ def _link(spec: EventSpec, seq: int, prev_hash: str) -> dict[str, Any]:
         "target_id": str(spec.target_id),
         "prev_hash": prev_hash,
     }
+    if spec.sealer is not None:
+        details[SEAL] = seal_value(spec.sealer, statement(details=details, **row))
+    details_json = canonical_json(details).decode("utf-8")
     row["hash"] = event_hash(details_json=details_json, **row)
     row["details"] = details_json
     return row

@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from isoface_desk.errors import StorageError
-from isoface_desk.fileio import fsync_folder
+from isoface_desk.fileio import checked_target, fsync_folder
 from isoface_desk.storage import sqlcipher
 from isoface_desk.storage.db import sqlite_path
 
@@ -97,19 +97,15 @@ def _error(action: str, err: Exception) -> StorageError:
     return StorageError(f"The {action} failed: {text}.")
 
 
-def backup_sqlite(url: str, out: Path) -> BackupResult:
-    """Write a consistent copy of the SQLite database at `url` to `out` (atomically)."""
+def backup_sqlite(url: str, out: Path, *, force: bool = False) -> BackupResult:
+    """Write a consistent copy of the SQLite database at `url` to `out` (atomically, mode
+    0600); never over the database, another SQLite file or a device, over an existing
+    file only with `force` (fileio.checked_target)."""
     access = _access(url)
     path = access.path
     if not path.is_file():
         raise StorageError(f"There is no database file at {path}.")
-    target = Path(out).expanduser()
-    if target.is_dir():
-        raise StorageError(f"{target} is a folder: give a file name for the backup.")
-    if not target.parent.is_dir():
-        raise StorageError(f"The folder {target.parent} does not exist.")
-    if target.resolve() == path.resolve():
-        raise StorageError("The backup cannot overwrite the database itself.")
+    target = checked_target(out, database=url, force=force)
     start = time.perf_counter()
     temp = _temp_beside(target)
     try:
@@ -119,6 +115,7 @@ def backup_sqlite(url: str, out: Path) -> BackupResult:
         finally:
             source.close()
         _fsync(temp)
+        checked_target(target, database=url, force=force)  # again: it may have changed
         os.replace(temp, target)
         fsync_folder(target.parent)
     except access.errors as err:
@@ -175,9 +172,10 @@ def _database_files(path: Path) -> list[Path]:
 
 
 def _temp_beside(target: Path) -> Path:
+    """An empty file (a valid empty database) of mode 0600 beside `target`: SQLite writes
+    the copy into it and gives its journal the same mode, whatever the umask."""
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     os.close(fd)
-    os.unlink(name)  # SQLite creates the file itself (an empty file is a valid database)
     return Path(name)
 
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, insert, select
 
+from isoface_desk.domain.record_marks import pdf_keywords
 from isoface_desk.storage.audit import EventSpec, append_events
 from isoface_desk.storage.canonical import canonical_json, sha256_hex
 from isoface_desk.storage.db import read_scope, session_scope
@@ -28,6 +29,7 @@ from isoface_desk.storage.repositories.records import (
     NewRecord,
     record_content,
 )
+from isoface_desk.storage.seals import Sealer
 
 PROFILES = ("uk-mhra-2026", "eu-ppp-2024", "us-ipledge-2025")
 KINDS = ("initiation", "follow-up", "follow-up", "follow-up", "end-of-course")
@@ -43,6 +45,9 @@ class FillPlan:
     prescribers: Sequence[tuple[int, str]]  # (user id, username)
     patient_ids: Sequence[int]
     seed: int = 7
+    #: Each prescriber's unlocked key by user id: their records' sign events are sealed
+    #: with it, as a real signature's are (storage.seals).
+    sealers: Mapping[int, Sealer] = field(default_factory=dict)
 
 
 def _new_record(rng: random.Random, plan: FillPlan) -> tuple[NewRecord, str]:
@@ -124,7 +129,8 @@ def fill_records(
                 EventSpec(row["signed_by"], SIGN_ACTION, RECORD_TARGET, row["id"], {
                     "content_hash": row["content_hash"], "pdf_hash": pdf["pdf_hash"],
                     "patient_id": row["patient_id"], "corrects_record_id": None,
-                    "verdict": row["verdict"], "kind": row["visit_kind"]})
+                    "verdict": row["verdict"], "kind": row["visit_kind"]},
+                    plan.sealers.get(row["prescriber_id"]))
                 for row, pdf in zip(values, pdf_rows, strict=True)
             )  # fmt: skip
             append_events(session, specs)
@@ -142,5 +148,8 @@ def patient_ids(engine: Engine, limit: int) -> list[int]:
 
 
 def _pdf_row(row: dict[str, Any]) -> dict[str, Any]:
-    pdf = b"%PDF-1.7\n% placeholder for record " + str(row["id"]).encode() + b"\n%%EOF\n"
-    return {"record_id": row["id"], "pdf": pdf, "pdf_hash": sha256_hex(pdf), "created_at": utcnow()}
+    """A placeholder PDF naming the record's content hash, as a real one does."""
+    mark = pdf_keywords(row["id"], row["content_hash"]).encode("ascii")
+    pdf = b"%PDF-1.7\n% placeholder " + mark + b"\n%%EOF\n"
+    return {"record_id": row["id"], "pdf": pdf, "pdf_hash": sha256_hex(pdf),
+            "created_at": row["created_at"]}  # fmt: skip

@@ -6,6 +6,8 @@ driver's own transaction handling is switched off): `session_scope` starts each 
 of work with BEGIN IMMEDIATE, which takes the write lock up front. Writers therefore queue
 on the busy timeout instead of failing on a lock upgrade, and the audit chain stays linear.
 `read_scope` uses a plain (deferred) BEGIN: a consistent snapshot that never blocks writers.
+The database file and its -wal and -shm files are private to the user (0600: tightened on
+connecting when found wider, and SQLite gives the files it adds the database's mode).
 
 Every write unit of work on a SQLite file ends with a PASSIVE checkpoint on its own
 connection (see wal_guard.py; the automatic checkpoint inside COMMIT is off, so an error
@@ -32,7 +34,9 @@ from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session as Session  # re-exported for services
 
+from isoface_desk import config
 from isoface_desk.errors import ImmutableRecordError, IsofaceError, StorageError
+from isoface_desk.fileio import PRIVATE_FOLDER, make_database_private, make_private
 from isoface_desk.storage import sqlcipher, wal_guard
 
 log = logging.getLogger(__name__)
@@ -70,11 +74,13 @@ def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
         except OSError as err:
             raise StorageError(
                 f"The folder for the database file cannot be created ({err.strerror})."
             ) from err
+        if path.parent.absolute() == config.data_dir().absolute():
+            make_private(path.parent, folder=True)
     create_url, options = sqlcipher.engine_arguments(url)  # plain, or keyed SQLCipher
     engine = create_engine(create_url, echo=echo, **options)
     driver_errors: type[Exception] = engine.dialect.loaded_dbapi.Error
@@ -82,6 +88,7 @@ def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, record: Any) -> None:
         dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN (see _on_begin)
+        make_database_private(path)  # before the pragmas create -wal and -shm like it
         cursor = dbapi_conn.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")

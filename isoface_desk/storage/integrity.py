@@ -6,9 +6,18 @@ Two streaming passes in keyset-paged batches, so memory stays bounded for millio
    event's stored hash means the chain was reordered or rewritten; a recomputed hash that
    differs from the stored one means the event was edited. Each "sign" event's record must
    still exist (else: record missing).
+   Seals (storage.seals) are checked on the way: each "key issued" event announces a key
+   and must be sealed by an earlier, unretired key (the first, the clinic's root, by
+   itself); any other sealed event must be sealed by a key announced before it.
 2. The records, by id: SHA-256 of `content` against `content_hash`, against the hash the
-   sign event recorded, and the searchable columns against the signed content; the PDF's
-   SHA-256 against `pdf_hash` and against the sign event's.
+   sign event recorded, and every stored column against the signed content (or the signing
+   time); the PDF's SHA-256 against `pdf_hash` and against the sign event's, and the
+   content hash the PDF names; the sign event's seal by the prescriber's own key. Records
+   signed before the root key existed (a database from before per-person keys) carry no
+   seal and are accepted only before that key's event, which seals them in the chain.
+3. The key table against the announced keys, and, given a checkpoint made outside the
+   database (`Anchor`), its event against the chain: cut-off or rewritten events and a
+   wiped or replaced database fail.
 
 Problems name a kind, a target (record or event) and an id, with a short text that never
 holds patient data.
@@ -16,17 +25,32 @@ holds patient data.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, exc, func, select
 
+from isoface_desk.domain.record_marks import content_hash_in
 from isoface_desk.storage.audit import event_hash
 from isoface_desk.storage.canonical import GENESIS_HASH, loads, sha256_hex
 from isoface_desk.storage.db import translate_error
-from isoface_desk.storage.models import AuditEventRow, RecordPdfRow, SignedRecordRow
+from isoface_desk.storage.models import (
+    AuditEventRow,
+    RecordPdfRow,
+    SignedRecordRow,
+    SigningKeyRow,
+)
 from isoface_desk.storage.repositories.records import RECORD_TARGET, SIGN_ACTION
+from isoface_desk.storage.seals import (
+    KEY_ISSUED,
+    KEY_RETIRED,
+    SEAL,
+    PublicKey,
+    fingerprint_of,
+    statement,
+)
 
 CONTENT_EDITED = "content edited"
 PDF_ALTERED = "PDF altered"
@@ -34,6 +58,11 @@ EVENT_MISSING = "event missing"
 CHAIN_REORDERED = "chain reordered"
 EVENT_EDITED = "event edited"
 RECORD_MISSING = "record missing"
+SEAL_BROKEN = "seal broken"
+NOT_SEALED = "not sealed"
+KEY_UNKNOWN = "unknown key"
+KEY_EDITED = "key edited"
+CHECKPOINT_MISMATCH = "checkpoint mismatch"
 
 EVENT_BATCH = 2000
 RECORD_BATCH = 200
@@ -55,6 +84,16 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """A checkpoint's claim about the chain, from outside the database."""
+
+    head_seq: int
+    head_hash: str
+    records: int
+    root: str | None  # the root key's fingerprint then
+
+
+@dataclass(frozen=True)
 class VerifyReport:
     records: int
     events: int
@@ -64,6 +103,10 @@ class VerifyReport:
     #: to show later that no event after it was cut off.
     head_seq: int = 0
     head_hash: str = GENESIS_HASH
+    root: str | None = None  # the root key's fingerprint
+    sealed_records: int = 0
+    legacy_records: int = 0  # signed before per-person keys, sealed by the root's event
+    checkpoint: str = ""  # which checkpoint the chain was compared with, and its age
 
     @property
     def ok(self) -> bool:
@@ -74,13 +117,31 @@ class VerifyReport:
 
 
 @dataclass
+class _Key:
+    public: PublicKey
+    user_id: int
+    issued_seq: int
+    retired_seq: int | None = None
+
+    def active_at(self, seq: int) -> bool:
+        return self.issued_seq <= seq and (self.retired_seq is None or seq <= self.retired_seq)
+
+
+@dataclass
 class _Run:
     total: int
     progress: Progress | None
     should_cancel: ShouldCancel | None
+    anchor: Anchor | None = None
     done: int = 0
     head: tuple[int, str] = (0, GENESIS_HASH)
     problems: dict[tuple[str, str, int], Problem] = field(default_factory=dict)
+    keys: dict[str, _Key] = field(default_factory=dict)
+    root: str | None = None
+    root_seq: int | None = None
+    anchor_hash: str | None = None  # the hash found at the anchor's seq
+    sealed: int = 0
+    legacy: int = 0
 
     def add(self, kind: str, target: str, ident: int, text: str) -> None:
         self.problems.setdefault((kind, target, ident), Problem(kind, target, ident, text))
@@ -94,29 +155,39 @@ class _Run:
 
 
 def verify_database(
-    engine: Engine, progress: Progress | None = None, should_cancel: ShouldCancel | None = None
+    engine: Engine,
+    progress: Progress | None = None,
+    should_cancel: ShouldCancel | None = None,
+    anchor: Anchor | None = None,
 ) -> VerifyReport:
-    """Recompute every hash. `progress(done, total)` is called after each batch;
-    `should_cancel()` returning True stops early with `cancelled=True`."""
+    """Recompute every hash and check every seal, and the chain against `anchor` if given.
+    `progress(done, total)` is called after each batch; `should_cancel()` returning True
+    stops early with `cancelled=True`."""
     bind = engine
     if engine.dialect.name == "postgresql":
         bind = engine.execution_options(isolation_level="REPEATABLE READ")
     try:
         with bind.connect() as conn, conn.begin():
-            return _verify(conn, progress, should_cancel)
+            return _verify(conn, progress, should_cancel, anchor)
     except exc.DBAPIError as err:
         raise translate_error(err) from err
 
 
 def _verify(
-    conn: Connection, progress: Progress | None, should_cancel: ShouldCancel | None
+    conn: Connection,
+    progress: Progress | None,
+    should_cancel: ShouldCancel | None,
+    anchor: Anchor | None,
 ) -> VerifyReport:
     n_events = int(conn.scalar(select(func.count()).select_from(AuditEventRow)) or 0)
     n_records = int(conn.scalar(select(func.count()).select_from(SignedRecordRow)) or 0)
-    run = _Run(total=n_events + n_records, progress=progress, should_cancel=should_cancel)
+    run = _Run(n_events + n_records, progress, should_cancel, anchor)
     if run.progress is not None:
         run.progress(0, run.total)
     finished = _check_chain(conn, run) and _check_records(conn, run)
+    if finished:
+        _check_key_table(conn, run)
+        _check_anchor(run, n_records)
     problems = tuple(sorted(run.problems.values(), key=lambda p: (p.target, p.id, p.kind)))
     return VerifyReport(
         records=n_records,
@@ -125,6 +196,9 @@ def _verify(
         cancelled=not finished,
         head_seq=run.head[0],
         head_hash=run.head[1],
+        root=run.root,
+        sealed_records=run.sealed,
+        legacy_records=run.legacy,
     )
 
 
@@ -157,6 +231,9 @@ def _check_chain(conn: Connection, run: _Run) -> bool:
         signed: list[tuple[int, int]] = []
         for row in rows:
             _check_event(row, last_seq, last_hash, run)
+            _check_event_seal(row, run)
+            if run.anchor is not None and row.seq == run.anchor.head_seq:
+                run.anchor_hash = row.hash
             if row.action == SIGN_ACTION and row.target_kind == RECORD_TARGET:
                 record_id = _as_int(row.target_id)
                 if record_id is not None:
@@ -194,6 +271,125 @@ def _check_event(row: Any, last_seq: int, last_hash: str, run: _Run) -> None:
         recomputed = ""
     if recomputed != row.hash:
         run.add(EVENT_EDITED, "event", seq, "its fields do not match its hash")
+
+
+def _details(row: Any) -> dict[str, Any]:
+    try:
+        value = loads(row.details)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _seal_ok(row: Any, details: dict[str, Any], key: _Key | None) -> bool:
+    seal = details.get(SEAL)
+    if key is None or not isinstance(seal, dict):
+        return False
+    data = statement(
+        seq=int(row.seq),
+        time=row.time,
+        actor=row.actor,
+        action=row.action,
+        target_kind=row.target_kind,
+        target_id=row.target_id,
+        details=details,
+        prev_hash=row.prev_hash,
+    )
+    return key.active_at(int(row.seq)) and key.public.verifies(data, seal.get("sig"))
+
+
+def _seal_key(details: dict[str, Any], run: _Run) -> _Key | None:
+    seal = details.get(SEAL)
+    return run.keys.get(str(seal.get("key"))) if isinstance(seal, dict) else None
+
+
+def _check_event_seal(row: Any, run: _Run) -> None:
+    """Keys announced and retired; seals of every event but a record's sign event (checked
+    with its record, against the prescriber)."""
+    if row.action == SIGN_ACTION and row.target_kind == RECORD_TARGET:
+        return
+    details = _details(row)
+    seq = int(row.seq)
+    if row.action == KEY_ISSUED:
+        _announce_key(row, details, run)
+    elif row.action == KEY_RETIRED:
+        known = run.keys.get(str(details.get("fingerprint")))
+        if known is not None and known.retired_seq is None:
+            known.retired_seq = seq
+    if SEAL in details and not _seal_ok(row, details, _seal_key(details, run)):
+        run.add(SEAL_BROKEN, "event", seq, "its seal does not match an announced key")
+
+
+def _announce_key(row: Any, details: dict[str, Any], run: _Run) -> None:
+    seq = int(row.seq)
+    try:
+        public = PublicKey.from_pem(str(details.get("certificate", "")))
+        user_id = int(details["user_id"])
+    except (ValueError, KeyError, TypeError, IndexError):
+        run.add(KEY_UNKNOWN, "event", seq, "announces a key that cannot be read")
+        return
+    if public.fingerprint != details.get("fingerprint"):
+        run.add(KEY_EDITED, "event", seq, "the key's fingerprint differs from its certificate")
+        return
+    key = _Key(public, user_id, seq)
+    if run.root is None:  # the first key: the clinic's root, sealed by itself
+        if details.get("root") is not True or _seal_key(details, run) is not None:
+            run.add(KEY_UNKNOWN, "event", seq, "the first key is not a self-sealed root")
+        elif not _seal_ok(row, details, key):
+            run.add(SEAL_BROKEN, "event", seq, "the root key's seal does not match")
+        run.root, run.root_seq = public.fingerprint, seq
+    elif details.get("root") is not False or _seal_key(details, run) is None:
+        run.add(KEY_UNKNOWN, "event", seq, "a key not endorsed by an announced key")
+        return
+    if public.fingerprint in run.keys:
+        run.add(KEY_EDITED, "event", seq, "announces a key announced before")
+        return
+    run.keys[public.fingerprint] = key
+
+
+def _check_key_table(conn: Connection, run: _Run) -> None:
+    """The working copy of the keys against their announcements (a swapped certificate or
+    owner fails; so does an announced key whose row is gone)."""
+    seen: set[str] = set()
+    for row in conn.execute(
+        select(
+            SigningKeyRow.id,
+            SigningKeyRow.user_id,
+            SigningKeyRow.fingerprint,
+            SigningKeyRow.certificate_pem,
+        )
+    ):
+        known = run.keys.get(row.fingerprint)
+        try:
+            same_cert = fingerprint_of(bytes(row.certificate_pem)) == row.fingerprint
+        except (ValueError, IndexError):
+            same_cert = False
+        if known is None or known.user_id != row.user_id or not same_cert:
+            run.add(KEY_EDITED, "key", int(row.id), "differs from the key its event announced")
+        seen.add(row.fingerprint)
+    for fingerprint, key in run.keys.items():
+        if fingerprint not in seen:
+            run.add(KEY_EDITED, "event", key.issued_seq, "the key it announced is gone")
+
+
+def _check_anchor(run: _Run, n_records: int) -> None:
+    anchor = run.anchor
+    if anchor is None:
+        return
+    seq = anchor.head_seq
+    if anchor.head_seq > 0 and run.anchor_hash is None:
+        run.add(CHECKPOINT_MISMATCH, "event", seq, "events up to the checkpoint are gone")
+    elif anchor.head_seq > 0 and run.anchor_hash != anchor.head_hash:
+        run.add(CHECKPOINT_MISMATCH, "event", seq, "the chain was rewritten since the checkpoint")
+    if anchor.root is not None and anchor.root != run.root:
+        run.add(CHECKPOINT_MISMATCH, "event", seq, "the root key differs from the checkpoint's")
+    if n_records < anchor.records:
+        run.add(
+            CHECKPOINT_MISMATCH,
+            "record",
+            anchor.records,
+            f"{anchor.records - n_records} fewer records than at the checkpoint",
+        )
 
 
 def _missing_events(first: int, last: int, run: _Run) -> None:
@@ -241,8 +437,11 @@ _RECORD_COLUMNS = (
     SignedRecordRow.findings,
     SignedRecordRow.justifications,
     SignedRecordRow.signatures,
+    SignedRecordRow.has_justified_warnings,
+    SignedRecordRow.created_at,
     RecordPdfRow.pdf,
     RecordPdfRow.pdf_hash,
+    RecordPdfRow.created_at.label("pdf_created_at"),
 )
 
 
@@ -266,33 +465,30 @@ def _check_records(conn: Connection, run: _Run) -> bool:
             return False
 
 
-def _sign_events(conn: Connection, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """The details of the first sign event of each record id.
+def _sign_events(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[Any, dict[str, Any]]]:
+    """The first sign event of each record id, with its details parsed.
 
     The action is compared here, not in SQL: with `action = 'sign'` in the WHERE clause
     SQLite chose the (action, time) index and read every sign event for each batch, which
     made verify quadratic (hours for a million records); by target it reads a few rows."""
     rows = conn.execute(
-        select(AuditEventRow.target_id, AuditEventRow.action, AuditEventRow.details)
+        select(*_EVENT_COLUMNS)
         .where(AuditEventRow.target_kind == RECORD_TARGET)
         .where(AuditEventRow.target_id.in_([str(i) for i in ids]))
         .order_by(AuditEventRow.seq)
     )
-    found: dict[int, dict[str, Any]] = {}
-    for target_id, action, details in rows:
-        record_id = _as_int(target_id)
-        if action != SIGN_ACTION or record_id is None or record_id in found:
+    found: dict[int, tuple[Any, dict[str, Any]]] = {}
+    for row in rows:
+        record_id = _as_int(row.target_id)
+        if row.action != SIGN_ACTION or record_id is None or record_id in found:
             continue
-        try:
-            value = loads(details)
-        except ValueError:
-            value = {}
-        found[record_id] = value if isinstance(value, dict) else {}
+        found[record_id] = (row, _details(row))
     return found
 
 
-def _check_record(row: Any, sign: dict[str, Any] | None, run: _Run) -> None:
+def _check_record(row: Any, event: tuple[Any, dict[str, Any]] | None, run: _Run) -> None:
     rid = int(row.id)
+    sign = event[1] if event is not None else None
     content = bytes(row.content)
     actual = sha256_hex(content)
     if actual != row.content_hash:
@@ -304,6 +500,29 @@ def _check_record(row: Any, sign: dict[str, Any] | None, run: _Run) -> None:
     elif not _columns_match(row, content):
         run.add(CONTENT_EDITED, "record", rid, "stored fields differ from the signed content")
     _check_pdf(row, sign, run)
+    if event is not None:
+        _check_record_seal(row, event, run)
+
+
+def _check_record_seal(row: Any, event: tuple[Any, dict[str, Any]], run: _Run) -> None:
+    """The sign event sealed by the prescriber's own key, and the PDF naming the content."""
+    rid = int(row.id)
+    sign_row, details = event
+    if SEAL not in details:
+        if run.root_seq is not None and int(sign_row.seq) < run.root_seq:
+            run.legacy += 1  # before per-person keys: the root's seal covers it
+        else:
+            run.add(NOT_SEALED, "record", rid, "its sign event carries no seal")
+        return
+    key = _seal_key(details, run)
+    if key is None or key.user_id != row.prescriber_id:
+        run.add(SEAL_BROKEN, "record", rid, "not sealed by the prescriber's announced key")
+    elif not _seal_ok(sign_row, details, key):
+        run.add(SEAL_BROKEN, "record", rid, "its seal does not match what was signed")
+    elif row.pdf is not None and content_hash_in(bytes(row.pdf)) != details.get("content_hash"):
+        run.add(PDF_ALTERED, "record", rid, "the PDF does not name the content signed")
+    else:
+        run.sealed += 1
 
 
 def _check_pdf(row: Any, sign: dict[str, Any] | None, run: _Run) -> None:
@@ -325,6 +544,7 @@ def _columns_match(row: Any, content: bytes) -> bool:
     try:
         payload = loads(content)
         form = payload["form"]
+        signed_at = dt.datetime.fromisoformat(payload["signed_at"])
         expected = (
             payload["patient_id"],
             payload["course_id"],
@@ -341,6 +561,9 @@ def _columns_match(row: Any, content: bytes) -> bool:
             payload["findings"],
             payload["justifications"],
             payload["signatures"],
+            bool(payload["justifications"]),
+            signed_at,
+            signed_at if row.pdf is not None else None,
         )
     except (ValueError, KeyError, TypeError):
         return False
@@ -360,6 +583,9 @@ def _columns_match(row: Any, content: bytes) -> bool:
         row.findings,
         row.justifications,
         row.signatures,
+        row.has_justified_warnings,
+        row.created_at,
+        row.pdf_created_at,
     )
     return expected == stored
 

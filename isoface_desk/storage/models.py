@@ -90,8 +90,10 @@ class ClinicRow(Base):
     paper_size: Mapped[str] = mapped_column(String(10), default="A4")
     lab_schedule_profile: Mapped[str] = mapped_column(String(60), default="smpc")
     settings: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    #: The certificate of a database from before per-person keys (migration 0003), copied
+    #: into the root key's sealed "key issued" event and cleared at the first sign-in of an
+    #: administrator, so that older PDFs keep verifying. None in every newer database.
     certificate_pem: Mapped[bytes | None] = mapped_column(Blob, nullable=True)
-    certificate_pkcs12: Mapped[bytes | None] = mapped_column(Blob, nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -108,6 +110,25 @@ class UserRow(Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SigningKeyRow(Base):
+    """A person's signing key: the certificate (public; its fingerprint, owner and text are
+    also in the key's sealed "key issued" audit event, which verify trusts, not this row)
+    and the private key wrapped with a key derived from the owner's password (argon2id,
+    AES-256-GCM; `wrap` holds the salt, nonce and parameters). Nothing here signs without
+    the password. `retired_at` is set when a reset or a new key replaces it."""
+
+    __tablename__ = "signing_key"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    certificate_pem: Mapped[bytes] = mapped_column(Blob)
+    wrapped_key: Mapped[bytes] = mapped_column(Blob)
+    wrap: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class PatientRow(Base):

@@ -166,6 +166,8 @@ class ShellController(QObject):
         for key in list(self.built):
             self.window.set_area_page(key, PlaceholderPage.for_area(area(key)))
         self.built.clear()
+        if self.actor is not None and self.services is not None:
+            self.services.auth.sign_out(self.actor)  # forget the unlocked signing key
         self.actor = None
         self.sign_out()
 

@@ -28,6 +28,7 @@ from isoface_desk.storage.audit import recent_events
 from isoface_desk.storage.db import make_engine, read_scope
 from isoface_desk.storage.migrate import upgrade
 from isoface_desk.storage.repositories import clinic as clinic_repo
+from isoface_desk.storage.repositories import keys as keys_repo
 from tests.services.conftest import PASSWORD, World
 
 P = Permission
@@ -100,6 +101,12 @@ def _pkcs12(passphrase: bytes) -> bytes:
     return pkcs12.serialize_key_and_certificates(b"clinic", key, cert, None, encryption)
 
 
+def _pkcs12_certificate(data: bytes, passphrase: bytes) -> bytes:
+    _key, cert, _extra = pkcs12.load_key_and_certificates(data, passphrase)
+    assert cert is not None
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
 def test_setup_with_an_imported_pkcs12(db_url: str) -> None:
     upgrade(db_url)
     services = build_services(make_engine(db_url))
@@ -114,9 +121,12 @@ def test_setup_with_an_imported_pkcs12(db_url: str) -> None:
         actor = services.setup.complete_setup(clinic, first, ImportPkcs12(data, "s3cret"))
         assert actor.roles == {"dermatologist", "admin"} and not services.setup.needs_setup()
         with read_scope(services.engine) as session:
-            cert = clinic_repo.get_certificate(session)
+            root = keys_repo.active_key(session, actor.user_id)
             stored = clinic_repo.get_clinic(session)
-        assert cert is not None and cert.pem is not None and b"BEGIN CERTIFICATE" in cert.pem
+        assert root is not None and b"BEGIN CERTIFICATE" in root.certificate_pem
+        imported = _pkcs12_certificate(data, b"s3cret")
+        assert root.certificate_pem.startswith(imported)  # the imported key is the root
+        assert b"PRIVATE KEY" not in root.wrapped_key
         assert stored is not None and stored.paper_size == "Letter"
         assert stored.settings["demo"] is False
     finally:

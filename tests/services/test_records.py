@@ -23,6 +23,7 @@ from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.integrity import verify_database
 from isoface_desk.storage.repositories import clinic as clinic_repo
 from isoface_desk.storage.repositories import records as records_repo
+from tests.pdf_world import clinic_cert
 from tests.services.conftest import (
     PASSWORD,
     VISIT_DAY,
@@ -124,17 +125,16 @@ def test_the_record_holds_exactly_the_answers_and_findings(shared_world: World) 
     assert verify_database(world.services.engine).ok
 
 
-def test_the_pdf_is_signed_with_the_clinic_certificate(shared_world: World) -> None:
+def test_the_pdf_is_signed_with_the_prescribers_own_certificate(shared_world: World) -> None:
     pid = new_patient(shared_world)
     signed = sign(shared_world, pid, visit())
     pdf = shared_world.services.records.pdf(shared_world.actors["auditor"], signed.record_id)
     assert hashlib.sha256(pdf).hexdigest() == signed.pdf_hash
-    with read_scope(shared_world.services.engine) as session:
-        cert = clinic_repo.get_certificate(session)
-    assert cert is not None and cert.pem is not None
-    assert b"PRIVATE KEY" not in cert.pem
-    status = validate_pdf(pdf, cert.pem)
+    status = validate_pdf(pdf, clinic_cert(shared_world.services))
     assert status.valid, status.reason
+    prescriber = shared_world.actors["dermatologist"].display_name
+    assert f"Common Name: {prescriber}" in status.signer_subject
+    assert f"isoface-content-sha256:{signed.content_hash}".encode() in pdf
 
 
 def test_a_wrong_password_stores_nothing(shared_world: World) -> None:

@@ -9,7 +9,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
+from isoface_desk.domain.record_marks import pdf_keywords
+from isoface_desk.services.signing_keys import UnlockedKey, issue_key
 from isoface_desk.storage.db import make_engine, session_scope
+from isoface_desk.storage.handles import Session
 from isoface_desk.storage.migrate import upgrade
 from isoface_desk.storage.repositories.patients import PatientData, add_patient
 from isoface_desk.storage.repositories.records import (
@@ -17,7 +20,7 @@ from isoface_desk.storage.repositories.records import (
     StoredRecord,
     insert_signed_record,
 )
-from isoface_desk.storage.repositories.users import create_user
+from isoface_desk.storage.repositories.users import User, create_user
 from tests.conftest import _fresh_pg_database, require_pg
 
 NAMES = [
@@ -72,6 +75,7 @@ def seed_people(engine: Engine, patients: int = 1) -> tuple[int, list[int]]:
             password_hash="x",
             licence_number="GMC 1234567",
         )
+        _give_key(s, engine, user)
         ids = []
         for i in range(patients):
             given, family = NAMES[i % len(NAMES)]
@@ -89,6 +93,33 @@ def seed_people(engine: Engine, patients: int = 1) -> tuple[int, list[int]]:
                 ).id
             )
     return user.id, ids
+
+
+#: The password that wraps every seeded prescriber's key (a child process unlocks it).
+KEY_PASSWORD = "unused-test-password"
+#: Each seeded prescriber's unlocked key, by (database, user id): `sign` seals with it.
+KEYS: dict[tuple[str, int], UnlockedKey] = {}
+#: Each database's root key (its first), which endorses the later ones.
+ROOTS: dict[str, UnlockedKey] = {}
+
+
+def _db(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def _give_key(session: Session, engine: Engine, user: User) -> UnlockedKey:
+    """The user's signing key, announced as the services announce one: the database's
+    first is its root (one "key issued" event), every later one endorsed by that root."""
+    root = ROOTS.get(_db(engine))
+    key = issue_key(session, user, KEY_PASSWORD, actor="setup",
+                    endorser=root, clinic_name="Test")  # fmt: skip
+    ROOTS.setdefault(_db(engine), key)
+    KEYS[(_db(engine), user.id)] = key
+    return key
+
+
+def sealer_of(engine: Engine, prescriber_id: int) -> UnlockedKey | None:
+    return KEYS.get((_db(engine), prescriber_id))
 
 
 def new_record(patient_id: int, prescriber_id: int, **overrides: object) -> NewRecord:
@@ -113,7 +144,9 @@ def new_record(patient_id: int, prescriber_id: int, **overrides: object) -> NewR
 
 
 def fake_pdf(record: StoredRecord) -> bytes:
-    return b"%PDF-1.7\n" + f"record {record.id} {record.content_hash}".encode() + b"\n%%EOF"
+    """A stand-in PDF that names its record's content hash, as a real one does."""
+    mark = pdf_keywords(record.id, record.content_hash)
+    return b"%PDF-1.7\n" + mark.encode() + b"\n%%EOF"
 
 
 def sign(engine: Engine, patient_id: int, prescriber_id: int, **overrides: object) -> StoredRecord:
@@ -123,4 +156,5 @@ def sign(engine: Engine, patient_id: int, prescriber_id: int, **overrides: objec
             new_record(patient_id, prescriber_id, **overrides),
             actor="derm",
             pdf_builder=fake_pdf,
+            sealer=sealer_of(engine, prescriber_id),
         )

@@ -15,6 +15,8 @@ import sys
 
 from sqlalchemy import select
 
+from isoface_desk.domain.record_marks import pdf_keywords
+from isoface_desk.services.signing_keys import unlock
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.db import make_engine, session_scope
 from isoface_desk.storage.models import PatientRow, UserRow
@@ -23,10 +25,11 @@ from isoface_desk.storage.repositories.records import (
     StoredRecord,
     insert_signed_record,
 )
+from tests.storage.conftest import KEY_PASSWORD
 
 
 def fake_pdf(record: StoredRecord) -> bytes:
-    body = f"record {record.id} {record.content_hash}".encode()
+    body = pdf_keywords(record.id, record.content_hash).encode() + b" "
     return b"%PDF-1.7\n" + body * 40 + b"\n%%EOF"
 
 
@@ -56,6 +59,8 @@ def write_forever(url: str, out_fd: int) -> None:
         patient_id = session.scalar(select(PatientRow.id).order_by(PatientRow.id).limit(1))
         user_id = session.scalar(select(UserRow.id).order_by(UserRow.id).limit(1))
     assert patient_id is not None and user_id is not None
+    with session_scope(engine) as session:  # the prescriber's key, as a signature unlocks it
+        key = unlock(session, user_id, KEY_PASSWORD)
     previous: int | None = None
     n = 0
     while True:
@@ -67,6 +72,7 @@ def write_forever(url: str, out_fd: int) -> None:
                 _record(n, patient_id, user_id, corrects),
                 actor="derm",
                 pdf_builder=fake_pdf,
+                sealer=key,
             )
             if n % 3 == 0:
                 append_event(session, "derm", "view", "record", stored.id, {"n": n})

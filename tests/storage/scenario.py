@@ -22,7 +22,8 @@ Expected = set[tuple[str, str, int]]
 
 
 def build_clean(engine: Engine, records: int = 7, views: int = 10) -> list[int]:
-    """Signed records (sign events 1..records), then views (the events after)."""
+    """The prescriber's key (event 1, the root), signed records (sign events
+    2..records+1), then views (the events after)."""
     user_id, (patient_id,) = seed_people(engine)
     ids = [sign(engine, patient_id, user_id).id for _ in range(records)]
     with session_scope(engine) as s:
@@ -40,10 +41,10 @@ def tamper_everything(url: str, r: list[int]) -> Expected:
         tamper.edit_verdict_column(conn, r[2])
         tamper.alter_pdf(conn, r[3])
         tamper.delete_record(conn, r[4])
-        tamper.delete_event(conn, 6)  # the sign event of r[5]
-        tamper.delete_event(conn, 9)
-        tamper.edit_event(conn, 12)
-        tamper.swap_events(conn, 14, 15)
+        tamper.delete_event(conn, 7)  # the sign event of r[5]
+        tamper.delete_event(conn, 10)
+        tamper.edit_event(conn, 13)
+        tamper.swap_events(conn, 15, 16)
     raw.dispose()
     return {
         (CONTENT_EDITED, "record", r[0]),
@@ -51,13 +52,13 @@ def tamper_everything(url: str, r: list[int]) -> Expected:
         (CONTENT_EDITED, "record", r[2]),
         (PDF_ALTERED, "record", r[3]),
         (RECORD_MISSING, "record", r[4]),
-        (EVENT_MISSING, "event", 6),
+        (EVENT_MISSING, "event", 7),
         (EVENT_MISSING, "record", r[5]),
-        (EVENT_MISSING, "event", 9),
-        (EVENT_EDITED, "event", 12),
-        (EVENT_EDITED, "event", 14),
+        (EVENT_MISSING, "event", 10),
+        (EVENT_EDITED, "event", 13),
         (EVENT_EDITED, "event", 15),
-        (CHAIN_REORDERED, "event", 14),
+        (EVENT_EDITED, "event", 16),
         (CHAIN_REORDERED, "event", 15),
         (CHAIN_REORDERED, "event", 16),
+        (CHAIN_REORDERED, "event", 17),
     }

@@ -17,7 +17,9 @@ from isoface_desk.storage.integrity import (
     EVENT_EDITED,
     EVENT_MISSING,
     PDF_ALTERED,
+    KEY_EDITED,
     RECORD_MISSING,
+    SEAL_BROKEN,
     verify_database,
 )
 from isoface_desk.storage.migrate import upgrade
@@ -35,9 +37,9 @@ def test_a_clean_database_verifies(engine: Engine) -> None:
     build_clean(engine)
     report = verify_database(engine)
     assert report.ok and report.problems == ()
-    assert report.summary() == "7 records, 17 events verified"
+    assert report.summary() == "7 records, 18 events verified"
     with read_scope(engine) as s:
-        assert (report.head_seq, report.head_hash) == chain_head(s) and report.head_seq == 17
+        assert (report.head_seq, report.head_hash) == chain_head(s) and report.head_seq == 18
 
 
 def test_every_kind_of_tampering_is_named(engine: Engine) -> None:
@@ -56,7 +58,8 @@ def test_problems_carry_no_patient_data(engine: Engine) -> None:
 
 @pytest.fixture
 def small(tmp_path: Path) -> tuple[Engine, str, list[int]]:
-    """SQLite only: three records (sign events 1-3) and five views (4-8)."""
+    """SQLite only: the prescriber's key (event 1), three records (sign events 2-4) and
+    five views (5-9)."""
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     upgrade(url)
     engine = make_engine(url)
@@ -87,30 +90,38 @@ CASES: dict[str, tuple[Tamper, Callable[[list[int]], set[tuple[str, str, int]]]]
         lambda c, r: tamper.delete_record(c, r[0]),
         lambda r: {(RECORD_MISSING, "record", r[0])},
     ),
-    "first-event-deleted": (
+    "key-event-deleted": (
         lambda c, r: tamper.delete_event(c, 1),
-        lambda r: {(EVENT_MISSING, "event", 1), (EVENT_MISSING, "record", r[0])},
+        lambda r: {
+            (EVENT_MISSING, "event", 1),
+            (KEY_EDITED, "key", 1),
+            *((SEAL_BROKEN, "record", rid) for rid in r),
+        },
+    ),
+    "first-sign-event-deleted": (
+        lambda c, r: tamper.delete_event(c, 2),
+        lambda r: {(EVENT_MISSING, "event", 2), (EVENT_MISSING, "record", r[0])},
     ),
     "event-deleted": (
-        lambda c, r: tamper.delete_event(c, 5),
-        lambda r: {(EVENT_MISSING, "event", 5)},
+        lambda c, r: tamper.delete_event(c, 6),
+        lambda r: {(EVENT_MISSING, "event", 6)},
     ),
     "event-edited": (
-        lambda c, r: tamper.edit_event(c, 4),
-        lambda r: {(EVENT_EDITED, "event", 4)},
+        lambda c, r: tamper.edit_event(c, 5),
+        lambda r: {(EVENT_EDITED, "event", 5)},
     ),
     "event-rehashed": (
-        lambda c, r: tamper.rehash_event(c, 4),
-        lambda r: {(CHAIN_REORDERED, "event", 5)},
+        lambda c, r: tamper.rehash_event(c, 5),
+        lambda r: {(CHAIN_REORDERED, "event", 6)},
     ),
     "events-swapped": (
-        lambda c, r: tamper.swap_events(c, 5, 6),
+        lambda c, r: tamper.swap_events(c, 6, 7),
         lambda r: {
-            (EVENT_EDITED, "event", 5),
             (EVENT_EDITED, "event", 6),
-            (CHAIN_REORDERED, "event", 5),
+            (EVENT_EDITED, "event", 7),
             (CHAIN_REORDERED, "event", 6),
             (CHAIN_REORDERED, "event", 7),
+            (CHAIN_REORDERED, "event", 8),
         },
     ),
 }
@@ -132,7 +143,7 @@ def test_long_gaps_are_summarised(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     upgrade(url)
     engine = make_engine(url)
-    build_clean(engine, records=1, views=80)  # events 1-81
+    build_clean(engine, records=1, views=80)  # events 1-82
     raw = tamper.raw_engine(url)
     with raw.begin() as conn:
         tamper.drop_guards(conn)
@@ -154,11 +165,11 @@ def test_cutting_the_tail_is_seen_only_through_the_records(
     raw = tamper.raw_engine(url)
     with raw.begin() as conn:
         tamper.drop_guards(conn)
-        for seq in range(4, 9):  # the views at the end
+        for seq in range(5, 10):  # the views at the end
             tamper.delete_event(conn, seq)
     assert found(engine) == set()
     with raw.begin() as conn:
-        tamper.delete_event(conn, 3)  # now the last sign event
+        tamper.delete_event(conn, 4)  # now the last sign event
     raw.dispose()
     assert found(engine) == {(EVENT_MISSING, "record", records[2])}
 
@@ -172,11 +183,11 @@ def test_batches_progress_and_cancel(
     calls: list[tuple[int, int]] = []
     report = verify_database(engine, progress=lambda d, t: calls.append((d, t)))
     assert report.ok
-    assert calls == [(0, 11), (3, 11), (6, 11), (8, 11), (10, 11), (11, 11)]
+    assert calls == [(0, 12), (3, 12), (6, 12), (9, 12), (11, 12), (12, 12)]
 
     calls.clear()
     stopped = verify_database(
         engine, progress=lambda d, t: calls.append((d, t)), should_cancel=lambda: len(calls) >= 2
     )
     assert stopped.cancelled and not stopped.ok
-    assert calls == [(0, 11), (3, 11)]
+    assert calls == [(0, 12), (3, 12)]

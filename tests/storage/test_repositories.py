@@ -33,7 +33,6 @@ def test_clinic_setup_and_settings(engine: Engine) -> None:
     with session_scope(engine) as s:
         assert clinic.get_clinic(s) is None
         clinic.save_clinic(s, clinic.ClinicData(name="Clinique Zoë", jurisdiction_profile="eu"))
-        clinic.set_certificate(s, pem=b"-----BEGIN CERTIFICATE-----", pkcs12=None)
         saved = clinic.update_settings(s, idle_lock_minutes=10)
         with pytest.raises(InputError):
             clinic.save_clinic(
@@ -41,14 +40,10 @@ def test_clinic_setup_and_settings(engine: Engine) -> None:
             )
     with read_scope(engine) as s:
         got = clinic.get_clinic(s)
-        cert = clinic.get_certificate(s)
+        legacy = clinic.legacy_certificate(s)
     assert got == saved and got is not None
-    assert (got.name, got.settings, got.has_certificate) == (
-        "Clinique Zoë",
-        {"idle_lock_minutes": 10},
-        True,
-    )
-    assert cert == clinic.ClinicCertificate(pem=b"-----BEGIN CERTIFICATE-----", pkcs12=None)
+    assert (got.name, got.settings) == ("Clinique Zoë", {"idle_lock_minutes": 10})
+    assert legacy is None  # a new database has no legacy certificate
     assert dataclasses.is_dataclass(got) and type(got).__dataclass_params__.frozen  # type: ignore[attr-defined]
 
 

@@ -95,14 +95,16 @@ def test_setup_creates_clinic_account_and_certificate_then_sign_in(
         services.close()
     from isoface_desk.storage.db import make_engine, read_scope
     from isoface_desk.storage.repositories.clinic import get_clinic
+    from isoface_desk.storage.repositories.keys import any_key
 
     engine = make_engine(url)
     try:
         with read_scope(engine) as session:
             clinic = get_clinic(session)
+            has_root = any_key(session)
     finally:
         engine.dispose()
-    assert clinic is not None and clinic.has_certificate
+    assert clinic is not None and has_root
     assert (clinic.name, clinic.jurisdiction_profile, clinic.paper_size) == (
         "Hautarztpraxis Müller", "eu-ppp", "A4")  # fmt: skip
     assert clinic.address == "Lindenstraße 5\n10115 Berlin"

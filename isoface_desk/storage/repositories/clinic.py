@@ -29,14 +29,7 @@ class ClinicData:
 @dataclass(frozen=True)
 class Clinic(ClinicData):
     id: int = 0
-    has_certificate: bool = False
     updated_at: dt.datetime | None = None
-
-
-@dataclass(frozen=True)
-class ClinicCertificate:
-    pem: bytes | None
-    pkcs12: bytes | None
 
 
 def _to_clinic(row: ClinicRow) -> Clinic:
@@ -49,7 +42,6 @@ def _to_clinic(row: ClinicRow) -> Clinic:
         paper_size=row.paper_size,
         lab_schedule_profile=row.lab_schedule_profile,
         settings=dict(row.settings),
-        has_certificate=row.certificate_pem is not None or row.certificate_pkcs12 is not None,
         updated_at=row.updated_at,
     )
 
@@ -95,22 +87,15 @@ def update_settings(session: Session, **changes: Any) -> Clinic:
     return _to_clinic(row)
 
 
-def set_certificate(session: Session, *, pem: bytes | None, pkcs12: bytes | None) -> None:
-    """Store the clinic signing certificate (PEM bundle and/or PKCS#12 file bytes)."""
+def legacy_certificate(session: Session) -> bytes | None:
+    """The certificate of a database from before per-person keys, until it is copied into
+    the root key's event (services.signing_keys)."""
     row = _row(session)
-    if row is None:
-        raise NotFound("The clinic has not been set up yet.")
-    row.certificate_pem = pem
-    row.certificate_pkcs12 = pkcs12
-    row.updated_at = utcnow()
-    session.flush()
+    return bytes(row.certificate_pem) if row is not None and row.certificate_pem else None
 
 
-def get_certificate(session: Session) -> ClinicCertificate | None:
+def clear_legacy_certificate(session: Session) -> None:
     row = _row(session)
-    if row is None or (row.certificate_pem is None and row.certificate_pkcs12 is None):
-        return None
-    return ClinicCertificate(
-        pem=bytes(row.certificate_pem) if row.certificate_pem is not None else None,
-        pkcs12=bytes(row.certificate_pkcs12) if row.certificate_pkcs12 is not None else None,
-    )
+    if row is not None and row.certificate_pem is not None:
+        row.certificate_pem = None
+        session.flush()

@@ -21,6 +21,7 @@ from isoface_desk.errors import InputError, NotFound
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.canonical import canonical_json, loads, sha256_hex
 from isoface_desk.storage.models import RecordPdfRow, SignedRecordRow, utcnow
+from isoface_desk.storage.seals import Sealer
 
 CONTENT_FORMAT = "isoface-record/1"
 SIGN_ACTION = "sign"
@@ -151,8 +152,11 @@ def insert_signed_record(
     actor: str,
     pdf_builder: PdfBuilder | None = None,
     event_details: Mapping[str, Any] | None = None,
+    sealer: Sealer | None = None,
 ) -> StoredRecord:
-    """Store a signed record (and its PDF) and append its "sign" audit event.
+    """Store a signed record (and its PDF) and append its "sign" audit event, sealed with
+    the prescriber's unlocked key (`sealer`): the seal covers the content and PDF hashes,
+    so neither can change without it breaking.
 
     `actor` is the signing user's username. `pdf_builder` receives the stored record (id and
     content hash known) and returns the PDF bytes to keep with it.
@@ -194,7 +198,7 @@ def insert_signed_record(
         patient_id=new.patient_id,
         corrects_record_id=new.corrects_record_id,
     )
-    append_event(session, actor, SIGN_ACTION, RECORD_TARGET, stored.id, details)
+    append_event(session, actor, SIGN_ACTION, RECORD_TARGET, stored.id, details, sealer=sealer)
     return stored
 
 
@@ -212,7 +216,9 @@ def _store_pdf(session: Session, stored: StoredRecord, pdf: bytes) -> StoredReco
     if not pdf:
         raise InputError("The PDF for the signed record is empty.")
     digest = sha256_hex(pdf)
-    session.add(RecordPdfRow(record_id=stored.id, pdf=pdf, pdf_hash=digest, created_at=utcnow()))
+    # The PDF row's time is the signing time (verify compares them: no column is free).
+    row = RecordPdfRow(record_id=stored.id, pdf=pdf, pdf_hash=digest, created_at=stored.created_at)
+    session.add(row)
     session.flush()
     return replace(stored, pdf_hash=digest)
 

@@ -1,0 +1,220 @@
+"""Checkpoints: the chain head, signed and written outside the database.
+
+A checkpoint is a small JSON file: the newest event's number and hash, the number of
+signed records, the root key's fingerprint, when it was made and by whom, signed with the
+maker's unlocked key (its certificate inside). Someone holding only the database file
+cannot reach it: verify compares the chain with the newest checkpoint it finds, so cutting
+off the newest events, re-chaining them or replacing the whole database is seen.
+
+Written with every backup (beside the backup, e.g. the daily backup folder), on every
+audit PDF report (its head is printed there), and kept in the user's data folder under
+the database's location (`data_dir()/checkpoints/<key>/`). `verify --checkpoint FILE`
+takes one by hand.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from isoface_desk import config
+from isoface_desk.errors import InputError
+from isoface_desk.fileio import write_bytes_atomically
+from isoface_desk.services.signing_keys import UnlockedKey
+from isoface_desk.storage.audit import chain_head
+from isoface_desk.storage.canonical import canonical_json
+from isoface_desk.storage.db import read_scope
+from isoface_desk.storage.handles import Engine
+from isoface_desk.storage.integrity import Anchor
+from isoface_desk.storage.models import AuditEventRow, SignedRecordRow
+from isoface_desk.storage.seals import KEY_ISSUED, PublicKey
+
+log = logging.getLogger("isoface.checkpoints")
+
+FORMAT = "isoface-checkpoint/1"
+PREFIX = "isoface-checkpoint-"
+MAX_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    head_seq: int
+    head_hash: str
+    records: int
+    root: str | None
+    made_at: dt.datetime
+    made_by: str
+    signer: str | None  # the signing key's fingerprint; None when no key was unlocked
+    path: Path | None = None
+
+    @property
+    def anchor(self) -> Anchor:
+        return Anchor(self.head_seq, self.head_hash, self.records, self.root)
+
+    def describe(self, now: dt.datetime) -> str:
+        """'checkpoint <file> of 2026-12-01 09:00 UTC (3 days old), event 812, signed by …'"""
+        age = _age(now - self.made_at)
+        where = self.path.name if self.path is not None else "given"
+        signed = f"signed by {self.made_by}" if self.signer else "unsigned"
+        when = self.made_at.strftime("%Y-%m-%d %H:%M UTC")
+        return f"checkpoint {where} of {when} ({age} old), event {self.head_seq}, {signed}"
+
+
+def _age(delta: dt.timedelta) -> str:
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"
+
+
+def current(engine: Engine, key: UnlockedKey | None, made_by: str, now: dt.datetime) -> bytes:
+    """The checkpoint of the database as it is now, as file bytes."""
+    with read_scope(engine) as session:
+        seq, head = chain_head(session)
+        records = int(session.scalar(select(func.count()).select_from(SignedRecordRow)) or 0)
+        first_key = session.execute(
+            select(AuditEventRow.details)
+            .where(AuditEventRow.action == KEY_ISSUED)
+            .order_by(AuditEventRow.seq)
+            .limit(1)
+        ).scalar()
+    root = json.loads(first_key).get("fingerprint") if first_key else None
+    body: dict[str, Any] = {
+        "format": FORMAT,
+        "head_seq": seq,
+        "head_hash": head,
+        "records": records,
+        "root": root,
+        "made_at": now.astimezone(dt.UTC).isoformat(),
+        "made_by": made_by,
+    }
+    if key is not None:
+        body["signer"] = key.fingerprint
+        body["certificate"] = key.cert_pem.decode("ascii")
+        body["signature"] = base64.b64encode(key.sign(canonical_json(body))).decode("ascii")
+    return json.dumps(body, indent=1, sort_keys=True).encode("utf-8") + b"\n"
+
+
+def file_name(checkpoint_bytes: bytes) -> str:
+    body = json.loads(checkpoint_bytes)
+    stamp = dt.datetime.fromisoformat(body["made_at"]).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{PREFIX}{stamp}-e{body['head_seq']}.json"
+
+
+def write(engine: Engine, db_url: str, folders: Iterable[Path], data: bytes) -> list[Path]:
+    """Write the checkpoint into each folder and the data folder's copy; the paths written.
+    A folder that cannot be written is logged, never fatal: the backup itself succeeded."""
+    name = file_name(data)
+    written = []
+    for folder in [*folders, local_folder(db_url)]:
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            write_bytes_atomically(folder / name, data)
+        except (OSError, InputError) as exc:
+            log.warning("checkpoint not written in a folder: %s", type(exc).__name__)
+            continue
+        written.append(folder / name)
+    return written
+
+
+def local_folder(db_url: str) -> Path:
+    """This database's checkpoint folder in the user's data folder."""
+    return config.data_dir() / "checkpoints" / location_key(db_url)
+
+
+def location_key(db_url: str) -> str:
+    """A short name for where the database lives (a file's resolved path, or the server
+    URL without its password): checkpoints follow the place, not what the file says."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        where = str(Path(url.database).expanduser().resolve())
+    else:
+        where = url.set(password=None).render_as_string(hide_password=True)
+    return hashlib.sha256(where.encode("utf-8")).hexdigest()[:16]
+
+
+def read(path: Path) -> Checkpoint:
+    """A checkpoint file, its signature checked with the certificate it carries (verify
+    then checks that the certificate is one the database announced)."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(f"{path} is too large to be a checkpoint.")
+        body = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    except ValueError as exc:
+        raise InputError(f"{path} is not a checkpoint file (not JSON).") from exc
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        raise InputError(f"{path} is not an Isoface checkpoint.")
+    try:
+        checkpoint = Checkpoint(
+            head_seq=int(body["head_seq"]),
+            head_hash=str(body["head_hash"]),
+            records=int(body["records"]),
+            root=body.get("root"),
+            made_at=dt.datetime.fromisoformat(body["made_at"]),
+            made_by=str(body.get("made_by", "")),
+            signer=body.get("signer"),
+            path=path,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"{path} is a damaged checkpoint: {exc}.") from exc
+    if checkpoint.signer is not None:
+        _check_signature(path, body)
+    return checkpoint
+
+
+def _check_signature(path: Path, body: dict[str, Any]) -> None:
+    signed = {k: v for k, v in body.items() if k not in ("signature",)}
+    try:
+        public = PublicKey.from_pem(str(body["certificate"]))
+    except (KeyError, ValueError, IndexError) as exc:
+        raise InputError(f"{path}: the checkpoint's certificate cannot be read.") from exc
+    if public.fingerprint != body.get("signer") or not public.verifies(
+        canonical_json(signed), body.get("signature")
+    ):
+        raise InputError(f"{path}: the checkpoint's signature does not match: it was edited.")
+
+
+def newest(folders: Iterable[Path]) -> Checkpoint | None:
+    """The checkpoint with the highest event number in these folders (damaged files are
+    skipped and logged), or None."""
+    best: Checkpoint | None = None
+    for folder in folders:
+        try:
+            paths = sorted(folder.glob(f"{PREFIX}*.json"))
+        except OSError:
+            continue
+        for path in paths:
+            try:
+                found = read(path)
+            except InputError:
+                log.warning("a damaged checkpoint file was skipped")
+                continue
+            if best is None or (found.head_seq, found.made_at) > (best.head_seq, best.made_at):
+                best = found
+    return best
+
+
+def signer_known(engine: Engine, checkpoint: Checkpoint) -> bool:
+    """True when the checkpoint's signing key is one the database announced."""
+    if checkpoint.signer is None:
+        return True
+    with read_scope(engine) as session:
+        rows = session.scalars(
+            select(AuditEventRow.target_id).where(AuditEventRow.action == KEY_ISSUED)
+        )
+        return checkpoint.signer in set(rows)

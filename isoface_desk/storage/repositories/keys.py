@@ -1,0 +1,118 @@
+"""Signing keys: a person's certificate and their private key wrapped with their password.
+
+The rows are a working copy: what verify trusts is the sealed "key issued" event that
+names each key's fingerprint, owner and certificate (storage.seals)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from isoface_desk.storage.canonical import loads
+from isoface_desk.storage.models import AuditEventRow, SigningKeyRow
+from isoface_desk.storage.seals import KEY_ISSUED
+
+
+@dataclass(frozen=True)
+class StoredKey:
+    id: int
+    user_id: int
+    fingerprint: str
+    certificate_pem: bytes
+    wrapped_key: bytes
+    wrap: dict[str, Any]
+    issued_at: dt.datetime
+    retired_at: dt.datetime | None
+
+
+def _to_key(row: SigningKeyRow) -> StoredKey:
+    return StoredKey(
+        id=row.id,
+        user_id=row.user_id,
+        fingerprint=row.fingerprint,
+        certificate_pem=bytes(row.certificate_pem),
+        wrapped_key=bytes(row.wrapped_key),
+        wrap=dict(row.wrap),
+        issued_at=row.issued_at,
+        retired_at=row.retired_at,
+    )
+
+
+def add_key(
+    session: Session,
+    *,
+    user_id: int,
+    fingerprint: str,
+    certificate_pem: bytes,
+    wrapped_key: bytes,
+    wrap: dict[str, Any],
+    issued_at: dt.datetime,
+) -> StoredKey:
+    row = SigningKeyRow(
+        user_id=user_id,
+        fingerprint=fingerprint,
+        certificate_pem=certificate_pem,
+        wrapped_key=wrapped_key,
+        wrap=wrap,
+        issued_at=issued_at,
+    )
+    session.add(row)
+    session.flush()
+    return _to_key(row)
+
+
+def active_key(session: Session, user_id: int) -> StoredKey | None:
+    """The user's newest key not retired, or None."""
+    row = session.scalars(
+        select(SigningKeyRow)
+        .where(SigningKeyRow.user_id == user_id, SigningKeyRow.retired_at.is_(None))
+        .order_by(SigningKeyRow.id.desc())
+        .limit(1)
+    ).first()
+    return _to_key(row) if row is not None else None
+
+
+def any_key(session: Session) -> bool:
+    return session.scalars(select(SigningKeyRow.id).limit(1)).first() is not None
+
+
+def all_keys(session: Session) -> list[StoredKey]:
+    return [_to_key(r) for r in session.scalars(select(SigningKeyRow).order_by(SigningKeyRow.id))]
+
+
+def rewrap(session: Session, key_id: int, wrapped_key: bytes, wrap: dict[str, Any]) -> None:
+    row = session.get(SigningKeyRow, key_id)
+    if row is not None:
+        row.wrapped_key = wrapped_key
+        row.wrap = wrap
+        session.flush()
+
+
+def retire(session: Session, key_id: int, at: dt.datetime) -> None:
+    row = session.get(SigningKeyRow, key_id)
+    if row is not None and row.retired_at is None:
+        row.retired_at = at
+        session.flush()
+
+
+def announced_certificates(session: Session) -> list[bytes]:
+    """Every certificate the chain announced ("key issued" events, and the legacy clinic
+    certificate the root's event carries), oldest first: what a signed PDF may be signed
+    with. (Verify checks the announcements themselves; this only reads them.)"""
+    rows = session.scalars(
+        select(AuditEventRow.details)
+        .where(AuditEventRow.action == KEY_ISSUED)
+        .order_by(AuditEventRow.seq)
+    )
+    found: list[bytes] = []
+    for text in rows:
+        details = loads(text)
+        for name in ("legacy_certificate", "certificate"):
+            value = details.get(name) if isinstance(details, dict) else None
+            if isinstance(value, str):
+                found.append(value.encode("ascii"))
+    return found
