@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from isoface_desk.cli.args import iso_date, usage
 from isoface_desk.cli.login import add_login_arguments
+from isoface_desk.cli.output import add_force_argument, checked_out
 
 if TYPE_CHECKING:
     from isoface_desk.services.audit_review import RecordFilter
@@ -72,6 +73,7 @@ def _register_export(sub: Any) -> None:
     export.add_argument("--to", dest="date_to", type=iso_date, required=True, metavar="DATE")
     export.add_argument("--format", choices=("csv", "pdf"), required=True)
     export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    add_force_argument(export)
     export.add_argument("--prescriber", metavar="USERNAME", help="only this prescriber's")
     export.add_argument("--patient", metavar="CLINIC_NUMBER", help="only this patient's")
     export.add_argument("--profile", metavar="ID", help="only records under this profile id")
@@ -124,10 +126,11 @@ def run_export(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
     from isoface_desk.services.reports import ReportService
 
+    out = checked_out(args)
     with signed_in(args) as (services, actor):
         flt = build_filter(args, services, actor)
         reports = ReportService(services.engine, now=services.records.now)
-        done = reports.export(actor, flt, args.out, args.format)
+        done = reports.export(actor, flt, out, args.format, force=args.force)
     print(f"{done.records:,} records: {done.format} written to {done.path} "
           f"({done.size:,} bytes, sha256 {done.sha256})")  # fmt: skip
     return 0

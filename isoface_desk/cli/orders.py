@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from isoface_desk.cli import order_results
 from isoface_desk.cli.args import iso_date, usage
 from isoface_desk.cli.login import add_login_arguments
+from isoface_desk.cli.output import add_force_argument, checked_out
 
 if TYPE_CHECKING:
     from isoface_desk.services.lab_work import DueItem, DueList
@@ -60,6 +61,7 @@ def register(subparsers: Any) -> None:
         "Observation (results) resources, with their Patients and Practitioners. Audited.",
     )
     fhir.add_argument("--out", type=Path, required=True, metavar="FILE", help="JSON to write")
+    add_force_argument(fhir)
     add_login_arguments(fhir)
     fhir.set_defaults(func=run_export_fhir)
     order_results.register(sub)
@@ -75,6 +77,7 @@ def _register_print(sub: Any) -> None:
     )
     _on_argument(printing)
     printing.add_argument("--out", type=Path, required=True, metavar="FILE", help="PDF to write")
+    add_force_argument(printing)
     printing.add_argument("--labels", action="store_true", help="tube labels, not order forms")
     printing.add_argument("--within", type=_days, default=0, metavar="DAYS",
                           help="also orders due up to DAYS days after the date (0-30)")  # fmt: skip
@@ -156,6 +159,7 @@ def run_print(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
     from isoface_desk.services.lab_printing import LabPrintService
 
+    out = checked_out(args)
     with signed_in(args) as (services, actor):
         printing = LabPrintService(services.engine, now=services.orders.now)
         due = printing.work.due_list(actor, args.on)
@@ -163,8 +167,8 @@ def run_print(args: argparse.Namespace) -> int:
         if not chosen:
             print(f"nothing to print on {due.today.isoformat()}: no order is due")
             return 0
-        outcome = printing.print_to_file(actor, chosen, args.out, labels=args.labels,
-                                         progress=_progress)  # fmt: skip
+        outcome = printing.print_to_file(actor, chosen, out, labels=args.labels,
+                                         progress=_progress, force=args.force)  # fmt: skip
     print(file=sys.stderr)
     kind = "label sheet(s)" if args.labels else "page(s)"
     print(f"{outcome.marked} order(s) printed to {args.out} ({outcome.result.pages} {kind}); "
@@ -192,9 +196,10 @@ def run_export_fhir(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
     from isoface_desk.services.lab_export import LabExportService
 
+    out = checked_out(args)
     with signed_in(args) as (services, actor):
         export = LabExportService(services.engine, now=services.orders.now)
-        done = export.export_to_file(actor, args.out)
+        done = export.export_to_file(actor, out, force=args.force)
     print(f"FHIR R4 Bundle written to {args.out}: {done.orders} order(s), "
           f"{done.results} result(s)")  # fmt: skip
     return 0

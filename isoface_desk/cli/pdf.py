@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from isoface_desk.cli.login import add_login_arguments
+from isoface_desk.cli.output import add_force_argument, checked_out
 
 if TYPE_CHECKING:
     from isoface_desk.services.documents_service import PdfVerification
@@ -57,6 +58,7 @@ def _register_export(subparsers: Any) -> None:
     which.add_argument("--record", type=_record_id, metavar="ID", help="the record id")
     which.add_argument("--latest", action="store_true", help="the newest signed record")
     parser.add_argument("--out", type=Path, required=True, metavar="FILE", help="file to write")
+    add_force_argument(parser)
     add_login_arguments(parser)
     parser.set_defaults(func=run_export)
 
@@ -103,10 +105,11 @@ def run_export(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
     from isoface_desk.services.documents_service import DocumentService
 
+    out = checked_out(args)
     with signed_in(args) as (services, actor):
         documents = DocumentService(services.engine, now=services.records.now)
         record_id = None if args.latest else args.record
-        exported = documents.export_pdf(actor, record_id, args.out)
+        exported = documents.export_pdf(actor, record_id, out, force=args.force)
     print(
         f"record {exported.record_id}: exported to {exported.path} "
         f"({exported.size:,} bytes, sha256 {exported.pdf_hash})"

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from isoface_desk.errors import InputError
+from isoface_desk.fileio import checked_target, is_database_file, make_private
 from isoface_desk.services.context import Actor, Clock, ServiceBase, utc_now
 from isoface_desk.services.integrity import verify_url
 from isoface_desk.services.permissions import Permission
@@ -31,6 +32,7 @@ from isoface_desk.storage.db import read_scope, session_scope, sqlite_path
 from isoface_desk.storage.handles import Engine
 from isoface_desk.storage.integrity import VerifyReport
 from isoface_desk.storage.repositories import clinic as clinic_repo
+from isoface_desk.storage.set_aside import put_back, set_aside
 from isoface_desk.storage.sqlcipher import (
     check_passphrase,
     encrypt_copy,
@@ -62,6 +64,7 @@ _DAILY = re.compile(r"^isoface-(\d{4}-\d{2}-\d{2})\.sqlite3$")
 class RestoreResult:
     path: Path
     report: VerifyReport
+    set_aside: tuple[Path, ...] = ()  # where `force` moved the files that were there
 
 
 def is_sqlite_file(db_url: str) -> bool:
@@ -73,10 +76,25 @@ def daily_file_name(day: dt.date) -> str:
     return f"isoface-{day.isoformat()}.sqlite3"
 
 
-def restore(backup_file: Path, db_url: str) -> RestoreResult:
-    """Copy `backup_file` into the empty location of `db_url`, then verify it there."""
-    path = restore_sqlite(backup_file, db_url)
-    return RestoreResult(path, verify_url(db_url))
+def restore(backup_file: Path, db_url: str, *, force: bool = False) -> RestoreResult:
+    """Copy `backup_file` into the empty location of `db_url`, then verify it there.
+
+    With `force` a database (or other file) at the location is first set aside, renamed
+    and kept, never deleted (storage.set_aside; refused while anything has it open), and
+    put back if the restore fails."""
+    target = sqlite_path(db_url)
+    source = Path(backup_file).expanduser()
+    if target is not None and is_database_file(source, target):
+        raise InputError(f"{source} is the database location itself: restore it elsewhere.")
+    moved = set_aside(db_url) if force else []
+    try:
+        path = restore_sqlite(source, db_url)
+    except BaseException:
+        put_back(moved)
+        raise
+    for old, new in moved:
+        log.info("restore: %s set aside as %s", old, new)
+    return RestoreResult(path, verify_url(db_url), tuple(new for _, new in moved))
 
 
 class BackupService(ServiceBase):
@@ -93,11 +111,12 @@ class BackupService(ServiceBase):
 
     # ------------------------------------------------------------- on demand
 
-    def backup_now(self, actor: Actor, out: Path) -> BackupResult:
-        """A consistent copy of the database at `out` (atomic), recorded as "backup"."""
+    def backup_now(self, actor: Actor, out: Path, *, force: bool = False) -> BackupResult:
+        """A consistent copy of the database at `out` (atomic, mode 0600), recorded as
+        "backup". Never over a database or a device; over another file only with `force`."""
         with self._read(actor, Permission.SETTINGS_MANAGE):
             pass  # refused before the copy, not after it
-        result = backup_sqlite(self.db_url, out)
+        result = backup_sqlite(self.db_url, out, force=force)
         with self._unit(actor, Permission.SETTINGS_MANAGE) as session:
             append_event(session, actor.username, "backup", "database", "", _details(result))
         log.info("backup written (%d bytes, %.1f s)", result.size, result.seconds)
@@ -111,13 +130,16 @@ class BackupService(ServiceBase):
             raise InputError("This database is encrypted already: use an ordinary backup.")
         if target.exists():
             raise InputError(f"{target} exists already: the encrypted copy is a new file.")
+        checked_target(target, database=self.db_url)
         check_passphrase(passphrase)
         with self._read(actor, Permission.SETTINGS_MANAGE):
             pass
         plain = target.with_name(f".{target.name}.plain")
+        plain.unlink(missing_ok=True)  # left by a copy that was interrupted
         try:
             start = backup_sqlite(self.db_url, plain)
             encrypt_copy(plain, target, passphrase)
+            make_private(target)
         finally:
             plain.unlink(missing_ok=True)
         result = BackupResult(target, target.stat().st_size, start.seconds, True)
@@ -173,6 +195,8 @@ def prune_daily(folder: Path, keep: int) -> list[Path]:
     removed = daily[:-keep] if keep > 0 else daily
     for path in removed:
         path.unlink(missing_ok=True)
+    for path in daily[len(removed) :]:
+        make_private(path)  # one written before backups were private
     return removed
 
 

@@ -16,9 +16,10 @@ from isoface_desk.domain.fhir import FhirClinic, bundle_json, fhir_bundle
 from isoface_desk.domain.lab_orders import LabResult, order_code
 from isoface_desk.domain.lab_tests import LabTestTable, default_lab_tests
 from isoface_desk.errors import NotFound
+from isoface_desk.fileio import checked_target
 from isoface_desk.services.context import Actor, Clock, ServiceBase, utc_now
 from isoface_desk.services.documents_service import write_bytes_atomically
-from isoface_desk.services.lab_printing import check_target, domain_order
+from isoface_desk.services.lab_printing import domain_order
 from isoface_desk.services.lab_results import result_lines
 from isoface_desk.services.permissions import Permission
 from isoface_desk.storage.audit import append_event
@@ -84,10 +85,14 @@ class LabExportService(ServiceBase):
             append_event(session, actor.username, "export", "lab orders", "", details)
         return FhirExport(bundle, len(orders), len(results))
 
-    def export_to_file(self, actor: Actor, path: Path) -> FhirExport:
-        check_target(path)
+    def export_to_file(self, actor: Actor, path: Path, *, force: bool = False) -> FhirExport:
+        """The Bundle written to `path` (checked first: never over the database, over an
+        existing file only with `force`)."""
+        database = str(self.engine.url)
+        target = checked_target(path, database=database, force=force)
         export = self._export(actor)
-        write_bytes_atomically(Path(path).expanduser(), export.json().encode("utf-8"))
+        write_bytes_atomically(target, export.json().encode("utf-8"), database=database,
+                               force=force)  # fmt: skip
         return export
 
 

@@ -43,6 +43,7 @@ from isoface_desk.domain.lab_orders import (
 from isoface_desk.domain.lab_schedule import FASTING_TESTS
 from isoface_desk.domain.lab_tests import LabTestTable, default_lab_tests
 from isoface_desk.errors import InputError, NotFound
+from isoface_desk.fileio import checked_target
 from isoface_desk.services.context import Actor, Clock, ServiceBase, utc_now
 from isoface_desk.services.documents_service import write_bytes_atomically
 from isoface_desk.services.lab_work import PRINTABLE, LabWorkService, occasion
@@ -103,15 +104,6 @@ def render_batch(
                            should_cancel=should_cancel)  # fmt: skip
 
 
-def check_target(path: Path) -> None:
-    """Refuse an output path that cannot be written, before any rendering starts."""
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise InputError(f"{target} is a folder: give a file name.")
-    if not target.parent.is_dir():
-        raise InputError(f"The folder {target.parent} does not exist.")
-
-
 class LabPrintService(ServiceBase):
     def __init__(
         self, engine: Engine, *, now: Clock = utc_now, tests: LabTestTable | None = None
@@ -153,6 +145,11 @@ class LabPrintService(ServiceBase):
         )
         return PrintBatch(printed, document_clinic(clinic, today))
 
+    @property
+    def database(self) -> str:
+        """The database's URL: what fileio.checked_target refuses to write over."""
+        return str(self.engine.url)
+
     def print_to_file(
         self,
         actor: Actor,
@@ -162,15 +159,17 @@ class LabPrintService(ServiceBase):
         labels: bool = False,
         progress: Progress | None = None,
         should_cancel: ShouldCancel | None = None,
+        force: bool = False,
     ) -> PrintOutcome:
-        """Render, write the file atomically, then mark exactly the orders in it printed."""
-        check_target(path)
+        """Render, write the file atomically, then mark exactly the orders in it printed
+        (never over the database; over an existing file only with `force`)."""
+        target = checked_target(path, database=self.database, force=force)  # before rendering
         batch = self.prepare(actor, order_ids)
         result = render_batch(batch, labels=labels, progress=progress,
                               should_cancel=should_cancel)  # fmt: skip
         if not result.order_ids:
             return PrintOutcome(result, 0, None)
-        write_bytes_atomically(Path(path).expanduser(), result.pdf)
+        write_bytes_atomically(target, result.pdf, database=self.database, force=force)
         job = "labels" if labels else "orders"
         marked = self.work.mark_printed(actor, result.order_ids, job=job)
         return PrintOutcome(result, marked, path)

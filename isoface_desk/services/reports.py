@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import Any
 
 from isoface_desk.documents.audit_report import AuditSummary, build_audit_summary_pdf
 from isoface_desk.errors import InputError
-from isoface_desk.fileio import checked_target, write_temp
+from isoface_desk.fileio import checked_target, replace_durably, write_temp
 from isoface_desk.services.audit_review import check_filter, filter_details
 from isoface_desk.services.context import Actor, ServiceBase, require
 from isoface_desk.services.permissions import Permission
@@ -98,12 +97,16 @@ class ReportService(ServiceBase):
         with self._read(actor, Permission.AUDIT_READ) as session:
             return _csv(session, flt)
 
-    def export(self, actor: Actor, flt: RecordFilter, out: Path, fmt: str) -> ExportedReport:
-        """Write the CSV or PDF report of `flt` to `out` (atomic, audited)."""
+    def export(
+        self, actor: Actor, flt: RecordFilter, out: Path, fmt: str, *, force: bool = False
+    ) -> ExportedReport:
+        """Write the CSV or PDF report of `flt` to `out` (atomic, audited; never over the
+        database, over an existing file only with `force`)."""
         if fmt not in FORMATS:
             raise InputError(f"Unknown report format '{fmt}': use csv or pdf.")
         require(actor, Permission.AUDIT_READ)
-        target = checked_target(out)
+        database = str(self.engine.url)
+        target = checked_target(out, database=database, force=force)
         if fmt == "csv":
             text, count = self._csv_text(actor, flt)
             data = text.encode("utf-8-sig")  # the BOM makes spreadsheets read UTF-8
@@ -117,7 +120,7 @@ class ReportService(ServiceBase):
                 details = {"format": fmt, "filter": filter_details(flt), "records": count,
                            "sha256": digest, "file": target.name}  # fmt: skip
                 append_event(session, actor.username, "export", REPORT_TARGET, "", details)
-            os.replace(temp, target)
+                replace_durably(temp, target, database=database, force=force)
         finally:
             temp.unlink(missing_ok=True)
         return ExportedReport(target, fmt, count, len(data), digest)

@@ -289,7 +289,10 @@ def test_export_latest_and_replace_an_existing_file(
     derm = services.auth.login("derm", DEMO_PASSWORD)
     out = tmp_path / "latest.pdf"
     out.write_bytes(b"old content")
-    exported = documents.export_pdf(derm, None, out)
+    with pytest.raises(InputError, match="already exists"):  # replaced only when asked to
+        documents.export_pdf(derm, None, out)
+    assert out.read_bytes() == b"old content"
+    exported = documents.export_pdf(derm, None, out, force=True)
     assert exported.record_id == max(world.records.values())
     assert out.read_bytes().startswith(b"%PDF") and out.stat().st_size == exported.size
 
@@ -328,7 +331,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
 
     monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(InputError, match="No space left"):
-        write_bytes_atomically(out, b"%PDF-new")
+        write_bytes_atomically(out, b"%PDF-new", force=True)
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["record.pdf"]
 

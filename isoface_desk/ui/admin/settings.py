@@ -169,11 +169,13 @@ class SettingsPage(QWidget):
         self.backup_status.setText("Backing up…")
         if self.runner is None:
             try:
-                self._on_backup_finished(self.backups.backup_now(self.actor, path))
+                self._on_backup_finished(self.backups.backup_now(self.actor, path, force=True))
             except IsofaceError as exc:
                 self._on_backup_failed(exc)
             return
-        self.runner.start(lambda _ctx: self.backups.backup_now(self.actor, path), name="backup",
+        # force: the save dialog asked before replacing a file (databases are still refused)
+        self.runner.start(lambda _ctx: self.backups.backup_now(self.actor, path, force=True),
+                          name="backup",
                           on_finished=self._on_backup_finished,
                           on_failed=self._on_backup_failed)  # fmt: skip
 

@@ -163,8 +163,9 @@ class AuditController(QObject):
         path = self.choose_export_path(self.records, fmt, suggested)
         if path is None:
             return
-        self._run(lambda: self.reports.export(self.actor, flt, path, fmt), self._on_exported,
-                  "export report")  # fmt: skip
+        # force: the save dialog asked before replacing a file (databases are still refused)
+        self._run(lambda: self.reports.export(self.actor, flt, path, fmt, force=True),
+                  self._on_exported, "export report")  # fmt: skip
 
     def _on_exported(self, done: ExportedReport) -> None:
         self.channel.notice("Report exported",

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import QDialog, QFileDialog
 
 from isoface_desk.domain.lab_orders import order_number
 from isoface_desk.errors import InputError, IsofaceError
+from isoface_desk.fileio import checked_target
 from isoface_desk.services.context import Actor
 from isoface_desk.services.lab_desk import LabDesk
-from isoface_desk.services.lab_printing import check_target
 from isoface_desk.services.lab_work import DueItem, DueList
 from isoface_desk.services.permissions import Permission
 from isoface_desk.ui.messages import MessageChannel, Severity
@@ -200,7 +200,8 @@ class OrdersController(QObject):
             if not ids:
                 raise InputError("Select one or more planned or printed orders to print.")
             if isinstance(destination, Path):
-                check_target(destination)
+                # force: the save dialog asked before replacing a file
+                checked_target(destination, database=self.desk.printing.database, force=True)
         except IsofaceError as error:
             self.channel.report(error)
             return False

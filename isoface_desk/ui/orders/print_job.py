@@ -24,8 +24,8 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from isoface_desk.errors import InputError
+from isoface_desk.fileio import write_bytes_atomically
 from isoface_desk.services.context import Actor
-from isoface_desk.services.documents_service import write_bytes_atomically
 from isoface_desk.services.lab_printing import LabPrintService, render_batch
 from isoface_desk.ui.tasks import TaskContext
 
@@ -91,7 +91,9 @@ def run_print_job(
                                   lambda done, total: ctx.report(count + done * count // total,
                                                                  steps))  # fmt: skip
         else:
-            write_bytes_atomically(job.destination, result.pdf)
+            # the save dialog asked before replacing a file; a database or device is refused
+            write_bytes_atomically(job.destination, result.pdf, database=printing.database,
+                                   force=True)  # fmt: skip
             delivered = True
     marked = 0
     if delivered:

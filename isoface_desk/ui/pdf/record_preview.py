@@ -65,7 +65,8 @@ class RecordPdfActions:
 
     def save(self, path: Path) -> None:
         documents = DocumentService(self.services.engine, now=self.services.records.now)
-        documents.export_pdf(self.actor, self.record_id, path)
+        # the save dialog asked before replacing a file; a database or device is refused
+        documents.export_pdf(self.actor, self.record_id, path, force=True)
 
 
 def ask_correction_reason(parent: QWidget) -> str | None:
