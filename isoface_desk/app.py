@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 
 import isoface_desk.config as config
 from isoface_desk.errors import IsofaceError
+from isoface_desk.fileio import PRIVATE_FOLDER, PRIVATE_UMASK, create_private, make_private
 from isoface_desk.ui.compose import AppParts, build_app
 from isoface_desk.ui.crash import CrashHandler
 from isoface_desk.ui.db_location import sqlite_file
@@ -44,11 +46,13 @@ def app_version() -> str:
 
 def configure_logging(log_dir: Path, level: int = logging.INFO) -> Path:
     """A rotating file in `log_dir` plus warnings on stderr, for the `isoface` loggers."""
-    log_dir.mkdir(parents=True, exist_ok=True)
+    log_dir.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    make_private(log_dir, folder=True)
     path = log_dir / "isoface.log"
     root = logging.getLogger("isoface")
     root.setLevel(level)
     if not any(h.get_name() == HANDLER_NAME for h in root.handlers):
+        create_private(path)
         file_handler = logging.handlers.RotatingFileHandler(
             path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
         )
@@ -58,6 +62,7 @@ def configure_logging(log_dir: Path, level: int = logging.INFO) -> Path:
             handler.setFormatter(logging.Formatter(LOG_FORMAT))
             handler.set_name(HANDLER_NAME)
             root.addHandler(handler)
+    make_private(path)  # one an older version made; rotated ones get run_gui's umask
     logging.captureWarnings(True)
     return path
 
@@ -155,8 +160,21 @@ class DraftRescue:
 
 
 def run_gui(db_url: str, demo: bool = False) -> int:
-    """Open the main window on `db_url` and run the event loop; the exit code."""
-    configure_logging(config.data_dir() / "logs")
+    """Open the main window on `db_url` and run the event loop; the exit code.
+
+    Everything the app creates is private to the user (umask 077): the database, its
+    backups, exports and the log hold patient data."""
+    previous_umask = os.umask(PRIVATE_UMASK)
+    try:
+        return _run_gui(db_url, demo)
+    finally:
+        os.umask(previous_umask)
+
+
+def _run_gui(db_url: str, demo: bool) -> int:
+    data = config.ensure_data_dir()
+    configure_logging(data / "logs")
+    make_private(data, folder=True)  # after the log is set up, so that its line is kept
     version = app_version()
     log.info("starting Isoface Desk %s", version)
     previous_handler = qInstallMessageHandler(_qt_message)

@@ -31,6 +31,15 @@ def data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, APP_AUTHOR))
 
 
+def ensure_data_dir() -> Path:
+    """The data directory, created private to the user (0700) when it does not exist: it
+    holds the database, the log and the demo database. (storage.db and app tighten an
+    existing one that group or others may read.)"""
+    folder = data_dir()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
 def default_db_url() -> str:
     """ISOFACE_DB_URL, else a SQLite file in the user data directory."""
     env = os.environ.get("ISOFACE_DB_URL")

@@ -22,6 +22,7 @@ may read (a database made under umask 022 is 0644), logging the path, never its 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import stat
@@ -257,6 +258,13 @@ def make_private(path: Path, *, folder: bool = False) -> bool:
         return False
     log.info("tightened permissions of %s from %04o to %04o", path, current, wanted)
     return True
+
+
+def create_private(path: Path) -> None:
+    """Create `path` empty with mode 0600 if it does not exist (a file another part then
+    opens for appending, like the log), whatever the umask."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
 
 
 def make_database_private(database: Database) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from isoface_desk import __version__
 from isoface_desk.errors import IsofaceError
+from isoface_desk.fileio import PRIVATE_UMASK
 
 COMMAND_MODULES: tuple[str, ...] = (
     "isoface_desk.cli.check",
@@ -74,6 +75,16 @@ def resolve_db_url(args: argparse.Namespace) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command (or the app); its exit code. Files it creates (databases, backups,
+    exports, the log) are private to the user: the umask is 077 while it runs."""
+    previous_umask = os.umask(PRIVATE_UMASK)
+    try:
+        return _main(argv)
+    finally:
+        os.umask(previous_umask)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.db_url = resolve_db_url(args)
