@@ -27,6 +27,9 @@ from isoface_desk.services.records import SignatureInput
 from isoface_desk.services.setup import GenerateCertificate
 from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.repositories import keys as keys_repo
+from isoface_desk.storage.repositories.users import get_user_by_username
+from isoface_desk.documents.signing import ClinicSigner
+from isoface_desk.services.signing_keys import unlock
 
 SCRIPT_NAMES = tuple(f"{n.given} {n.family}" for n in NAMES[:4])
 WARNED_NAME = f"{NAMES[4].given} {NAMES[4].family}"
@@ -118,6 +121,16 @@ def world_fixtures(name: str) -> tuple[Callable[..., PdfWorld], Callable[..., It
             opened.close()
 
     return world, services
+
+
+def genuine_signer(services: Services) -> ClinicSigner:
+    """The first user's own key, unlocked with the demo password: a genuine signer."""
+    with read_scope(services.engine) as session:
+        user = get_user_by_username(session, FIRST_USER.username)
+        assert user is not None
+        key = unlock(session, user.id, DEMO_PASSWORD)
+    assert key is not None
+    return key.pdf_signer()
 
 
 def clinic_cert(services: Services) -> bytes:

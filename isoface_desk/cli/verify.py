@@ -2,13 +2,16 @@
 
 Exit 0 with `N records, M events verified`; exit 1 listing each broken item by kind and id
 (content edited, PDF altered, event missing, chain reordered, event edited, record
-missing). Prints no patient data and needs no login.
+missing, seal broken, not sealed, unknown key, key edited, checkpoint mismatch). Says which
+checkpoint the chain was compared with and how old it is, or that none was found. Prints
+no patient data and needs no login.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -24,6 +27,13 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--progress", action="store_true", help="show progress on standard error")
     parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        metavar="FILE",
+        help="compare the chain with this checkpoint file (default: the newest one found in "
+        "this database's checkpoint folder and its daily backup folder)",
+    )
+    parser.add_argument(
         "--show-head",
         action="store_true",
         help="also print the newest event's number and hash, to note down as an anchor",
@@ -36,11 +46,16 @@ def run(args: argparse.Namespace) -> int:
 
     progress = _print_progress if args.progress else None
     with integrity_at(args.db_url) as integrity:
-        report = integrity.verify(progress)
+        report = integrity.verify(progress, checkpoint=args.checkpoint)
     if args.progress:
         print(file=sys.stderr)
     for problem in report.problems:
         print(problem)
+    if report.checkpoint:
+        print(report.checkpoint)
+    if report.legacy_records:
+        print(f"{report.legacy_records} records signed before per-person keys "
+              "(sealed in the chain by the root key's event)")  # fmt: skip
     if args.show_head:
         print(f"chain head: event {report.head_seq}, hash {report.head_hash}")
     if report.ok:

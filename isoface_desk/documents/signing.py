@@ -210,7 +210,7 @@ def _failure(status: Any, count: int) -> str:
         (lambda: count == 1, "The file carries more than one signature."),
         (lambda: bool(status.intact), "The file was modified after it was signed."),
         (lambda: bool(status.valid), "The signature does not match its certificate."),
-        (lambda: bool(status.trusted), "The signer is not the clinic's certificate."),
+        (lambda: bool(status.trusted), "The signer is not one of the clinic's certificates."),
         (
             lambda: status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
             "Content was added to the file after it was signed.",

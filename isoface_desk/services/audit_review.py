@@ -113,7 +113,7 @@ class OpenedRecord:
             return "Signed without a PDF."
         v = self.verification
         if v is None:
-            return "Not checked: no clinic certificate in this database."
+            return "Not checked: this database announced no signing certificate."
         if v.ok:
             when = v.signed_at.astimezone().strftime("%Y-%m-%d %H:%M") if v.signed_at else ""
             return f"Valid signature by {v.signer} {when}".strip()

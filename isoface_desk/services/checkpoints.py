@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -24,19 +23,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
-from isoface_desk import config
+from isoface_desk.config import data_dir
 from isoface_desk.errors import InputError
 from isoface_desk.fileio import write_bytes_atomically
 from isoface_desk.services.signing_keys import UnlockedKey
-from isoface_desk.storage.audit import chain_head
 from isoface_desk.storage.canonical import canonical_json
+from isoface_desk.storage.chain_summary import (
+    announced_fingerprints,
+    chain_summary,
+    location_key,
+)
 from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.handles import Engine
 from isoface_desk.storage.integrity import Anchor
-from isoface_desk.storage.models import AuditEventRow, SignedRecordRow
-from isoface_desk.storage.seals import KEY_ISSUED, PublicKey
+from isoface_desk.storage.seals import PublicKey
 
 log = logging.getLogger("isoface.checkpoints")
 
@@ -61,12 +61,13 @@ class Checkpoint:
         return Anchor(self.head_seq, self.head_hash, self.records, self.root)
 
     def describe(self, now: dt.datetime) -> str:
-        """'checkpoint <file> of 2026-12-01 09:00 UTC (3 days old), event 812, signed by …'"""
+        """'compared with checkpoint <file> of 2026-12-01 09:00 UTC (3 days old), …'"""
         age = _age(now - self.made_at)
         where = self.path.name if self.path is not None else "given"
         signed = f"signed by {self.made_by}" if self.signer else "unsigned"
         when = self.made_at.strftime("%Y-%m-%d %H:%M UTC")
-        return f"checkpoint {where} of {when} ({age} old), event {self.head_seq}, {signed}"
+        return (f"compared with checkpoint {where} of {when} ({age} old), "
+                f"event {self.head_seq}, {signed}")  # fmt: skip
 
 
 def _age(delta: dt.timedelta) -> str:
@@ -81,21 +82,13 @@ def _age(delta: dt.timedelta) -> str:
 def current(engine: Engine, key: UnlockedKey | None, made_by: str, now: dt.datetime) -> bytes:
     """The checkpoint of the database as it is now, as file bytes."""
     with read_scope(engine) as session:
-        seq, head = chain_head(session)
-        records = int(session.scalar(select(func.count()).select_from(SignedRecordRow)) or 0)
-        first_key = session.execute(
-            select(AuditEventRow.details)
-            .where(AuditEventRow.action == KEY_ISSUED)
-            .order_by(AuditEventRow.seq)
-            .limit(1)
-        ).scalar()
-    root = json.loads(first_key).get("fingerprint") if first_key else None
+        summary = chain_summary(session)
     body: dict[str, Any] = {
         "format": FORMAT,
-        "head_seq": seq,
-        "head_hash": head,
-        "records": records,
-        "root": root,
+        "head_seq": summary.head_seq,
+        "head_hash": summary.head_hash,
+        "records": summary.records,
+        "root": summary.root,
         "made_at": now.astimezone(dt.UTC).isoformat(),
         "made_by": made_by,
     }
@@ -112,7 +105,7 @@ def file_name(checkpoint_bytes: bytes) -> str:
     return f"{PREFIX}{stamp}-e{body['head_seq']}.json"
 
 
-def write(engine: Engine, db_url: str, folders: Iterable[Path], data: bytes) -> list[Path]:
+def write(db_url: str, folders: Iterable[Path], data: bytes) -> list[Path]:
     """Write the checkpoint into each folder and the data folder's copy; the paths written.
     A folder that cannot be written is logged, never fatal: the backup itself succeeded."""
     name = file_name(data)
@@ -130,20 +123,7 @@ def write(engine: Engine, db_url: str, folders: Iterable[Path], data: bytes) -> 
 
 def local_folder(db_url: str) -> Path:
     """This database's checkpoint folder in the user's data folder."""
-    return config.data_dir() / "checkpoints" / location_key(db_url)
-
-
-def location_key(db_url: str) -> str:
-    """A short name for where the database lives (a file's resolved path, or the server
-    URL without its password): checkpoints follow the place, not what the file says."""
-    from sqlalchemy.engine import make_url
-
-    url = make_url(db_url)
-    if url.get_backend_name() == "sqlite" and url.database:
-        where = str(Path(url.database).expanduser().resolve())
-    else:
-        where = url.set(password=None).render_as_string(hide_password=True)
-    return hashlib.sha256(where.encode("utf-8")).hexdigest()[:16]
+    return data_dir() / "checkpoints" / location_key(db_url)
 
 
 def read(path: Path) -> Checkpoint:
@@ -214,7 +194,4 @@ def signer_known(engine: Engine, checkpoint: Checkpoint) -> bool:
     if checkpoint.signer is None:
         return True
     with read_scope(engine) as session:
-        rows = session.scalars(
-            select(AuditEventRow.target_id).where(AuditEventRow.action == KEY_ISSUED)
-        )
-        return checkpoint.signer in set(rows)
+        return checkpoint.signer in announced_fingerprints(session)

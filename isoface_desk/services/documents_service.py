@@ -2,7 +2,8 @@
 
 `verify_pdf` needs no sign-in and reports no patient data (a record id, the signer's
 certificate subject, the signing time): it validates the file's signature against the
-clinic certificate stored in the database, fetching nothing, and checks that the file is
+certificates the audit chain announced (each person's key, retired ones too), fetching
+nothing, checks that the content hash the PDF names is the record's, and that the file is
 byte-identical to the PDF of a stored record whose "sign" audit event names the same hash.
 Any one changed byte fails both checks.
 
@@ -66,7 +67,7 @@ MAX_PDF_BYTES = 64 * 1024 * 1024
 _REASON_KINDS = (
     ("more than one signature", MODIFIED),
     ("added to the file", MODIFIED),
-    ("not the clinic", UNKNOWN_SIGNER),
+    ("not one of the clinic", UNKNOWN_SIGNER),
 )
 
 

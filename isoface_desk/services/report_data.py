@@ -105,7 +105,7 @@ def build_summary(
         filters=tuple(filter_lines(flt, tally.names)),
         generated_by=f"{actor.display_name} ({actor.username})",
         generated_at=now,
-        chain_head=f"event {seq}, hash {head[:16]}…",
+        chain_head=f"event {seq}, hash {head}",  # whole: a checkpoint on paper
         records=tally.records,
         months=_month_rows(tally),
         justified=tuple(tally.justified),

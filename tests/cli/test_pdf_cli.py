@@ -23,11 +23,10 @@ from isoface_desk.documents.signing import generate_clinic_certificate, load_pem
 from isoface_desk.errors import InputError
 from isoface_desk.services.bundle import Services
 from isoface_desk.services.demo import DEMO_PASSWORD
-from isoface_desk.services.signing_keys import clinic_signer
 from isoface_desk.storage.audit import events_for_target
 from isoface_desk.storage.db import read_scope
 from tests.cli.child import run_cli
-from tests.pdf_world import SCRIPT_NAMES, WARNED_NAME, PdfWorld, world_fixtures
+from tests.pdf_world import SCRIPT_NAMES, WARNED_NAME, PdfWorld, genuine_signer, world_fixtures
 
 world, services = world_fixtures("pdf-cli")
 
@@ -114,16 +113,14 @@ def test_verify_names_an_unknown_signer(
     path.write_bytes(sign_pdf(build_checklist_pdf(demo_checklist("initiation")), other))
     code, out, _ = run_main(capsys, "--db", world.db_url, "verify-pdf", str(path))
     assert code == 1
-    assert "  unknown signer: The signer is not the clinic's certificate." in out.splitlines()
+    assert "  unknown signer: The signer is not one of the clinic's certificates." in out.splitlines()
     assert "Elsewhere Clinic" in out
 
 
 def test_verify_names_a_pdf_the_database_does_not_hold(
     world: PdfWorld, services: Services, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with read_scope(services.engine) as session:
-        signer = clinic_signer(session)
-    assert signer is not None
+    signer = genuine_signer(services)
     path = tmp_path / "unstored.pdf"
     path.write_bytes(sign_pdf(build_checklist_pdf(demo_checklist("follow-up")), signer))
     code, out, _ = run_main(capsys, "--db", world.db_url, "verify-pdf", str(path))

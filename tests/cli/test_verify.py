@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+from isoface_desk.services.integrity import NO_CHECKPOINT
 from isoface_desk.storage.audit import chain_head
 from isoface_desk.storage.db import make_engine, read_scope
 from isoface_desk.storage.migrate import upgrade
@@ -34,7 +35,7 @@ def test_verify_names_each_tampered_item(db_url: str, cli_env: dict[str, str]) -
     clean = verify(db_url, cli_env)
     assert (clean.returncode, clean.stdout, clean.stderr) == (
         0,
-        "7 records, 17 events verified\n",
+        f"{NO_CHECKPOINT}\n7 records, 18 events verified\n",
         "",
     )
 
@@ -49,8 +50,9 @@ def test_verify_names_each_tampered_item(db_url: str, cli_env: dict[str, str]) -
             ident,
             done.stdout,
         )
-    assert len(lines) == len(expected) + 1
-    assert lines[-1] == f"6 records, 15 events verified: {len(expected)} problem(s) found"
+    assert len(lines) == len(expected) + 2  # the problems, the checkpoint line, the summary
+    assert lines[-2] == NO_CHECKPOINT
+    assert lines[-1] == f"6 records, 16 events verified: {len(expected)} problem(s) found"
     assert "Traceback" not in done.stderr
     assert_no_patient_data(done.stdout + done.stderr)
 
@@ -69,8 +71,9 @@ def test_sqlite3_edit_and_delete_are_caught(tmp_path: Path, cli_env: dict[str, s
     clean = verify(url, cli_env, "--show-head")
     assert clean.returncode == 0
     assert clean.stdout.splitlines() == [
-        f"chain head: event 6, hash {head[1]}",
-        "3 records, 6 events verified",
+        NO_CHECKPOINT,
+        f"chain head: event 7, hash {head[1]}",
+        "3 records, 7 events verified",
     ]
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TRIGGER trg_signed_record_no_update")
@@ -87,10 +90,10 @@ def test_sqlite3_edit_and_delete_are_caught(tmp_path: Path, cli_env: dict[str, s
 
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TRIGGER trg_audit_event_no_delete")
-        conn.execute("DELETE FROM audit_event WHERE seq = 5")
+        conn.execute("DELETE FROM audit_event WHERE seq = 6")
     done = verify(url, cli_env)
     assert done.returncode == 1
-    assert "event missing: event 5: deleted from the audit chain" in done.stdout.splitlines()
+    assert "event missing: event 6: deleted from the audit chain" in done.stdout.splitlines()
 
 
 def test_verify_refuses_a_missing_database(tmp_path: Path, cli_env: dict[str, str]) -> None:

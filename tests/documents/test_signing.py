@@ -91,7 +91,7 @@ def test_another_clinic_certificate_is_not_trusted(signed: bytes) -> None:
     _, other = generate_clinic_certificate("Another Clinic")
     status = validate_pdf(signed, other)
     assert not status.valid and status.intact
-    assert "not the clinic" in status.reason
+    assert "not one of the clinic" in status.reason
 
 
 def test_unsigned_and_garbage_files_give_a_verdict(clinic_cert: tuple[bytes, bytes]) -> None:

@@ -38,12 +38,12 @@ from isoface_desk.services.documents_service import (
     write_bytes_atomically,
 )
 from isoface_desk.services.record_pdf import BLOCK_FIELDS
-from isoface_desk.services.signing_keys import clinic_signer
 from isoface_desk.services.visit_checks import form_for
 from isoface_desk.storage.audit import events_for_target
 from isoface_desk.storage.db import read_scope
 from tests.documents.pdftools import all_text, ink_fraction, pdffonts, render, squash
 from tests.pdf_world import (
+    genuine_signer,
     SCRIPT_NAMES,
     WARNED_NAME,
     PdfWorld,
@@ -242,9 +242,7 @@ def test_a_pdf_signed_by_another_certificate_is_an_unknown_signer(
 def test_a_clinic_signed_pdf_that_is_not_stored_has_no_matching_record(
     services: Services, documents: DocumentService
 ) -> None:
-    with read_scope(services.engine) as session:
-        signer = clinic_signer(session)
-    assert signer is not None
+    signer = genuine_signer(services)
     pdf = sign_pdf(build_checklist_pdf(demo_checklist("follow-up")), signer)
     result = documents.verify_pdf(pdf)
     assert result.kinds() == [NO_MATCHING_RECORD] and result.record_id is None

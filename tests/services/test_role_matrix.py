@@ -69,6 +69,7 @@ START = CourseStart(start_date=dt.date(2026, 6, 1), product="Isoface 20 mg", str
 EXEMPT: dict[str, str] = {
     "AuthService.login": "signing in: there is no actor yet",
     "AuthService.confirm_password": "checks the actor's own password, nothing else",
+    "AuthService.sign_out": "forgets the actor's own unlocked key, reads and writes nothing",
     "AuthService.change_own_password": "changes only the signed-in person's own password",
     "AuthService.idle_lock_minutes": "read by the sign-in screen before anyone signs in",
     "SetupService.needs_setup": "first run, before any user exists",

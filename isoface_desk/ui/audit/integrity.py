@@ -154,13 +154,14 @@ class IntegrityPanel(QWidget):
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self.show_problems(report)
+        checked = f" {report.checkpoint.capitalize()}." if report.checkpoint else ""
         if report.ok:
-            head = f"event {report.head_seq}, hash {report.head_hash[:16]}…"
-            self._end(f"{OK_TEXT}: {report.summary()}. Chain head: {head} (note it down "
-                      "outside the database).")  # fmt: skip
+            head = f"event {report.head_seq}, hash {report.head_hash}"
+            self._end(f"{OK_TEXT}: {report.summary()}.{checked} Chain head: {head} (note it "
+                      "down outside the database).")  # fmt: skip
         else:
-            self._end(f"{len(report.problems)} problem(s) found ({report.summary()}). Do not "
-                      "rely on the records named below; tell the administrator.")  # fmt: skip
+            self._end(f"{len(report.problems)} problem(s) found ({report.summary()}).{checked} "
+                      "Do not rely on the records named below; tell the administrator.")  # fmt: skip
         self.finished.emit(report)
 
     def _on_task_failed(self, error: Exception) -> None:
