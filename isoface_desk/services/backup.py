@@ -23,9 +23,11 @@ from pathlib import Path
 
 from isoface_desk.errors import InputError
 from isoface_desk.fileio import checked_target, is_database_file, make_private
+from isoface_desk.services import checkpoints
 from isoface_desk.services.context import Actor, Clock, ServiceBase, utc_now
 from isoface_desk.services.integrity import verify_url
 from isoface_desk.services.permissions import Permission
+from isoface_desk.services.signing_keys import UnlockedKey, any_unlocked_key, unlocked_key
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.backup import BACKUP_PG_HINT, BackupResult, backup_sqlite, restore_sqlite
 from isoface_desk.storage.db import read_scope, session_scope, sqlite_path
@@ -119,8 +121,15 @@ class BackupService(ServiceBase):
         result = backup_sqlite(self.db_url, out, force=force)
         with self._unit(actor, Permission.SETTINGS_MANAGE) as session:
             append_event(session, actor.username, "backup", "database", "", _details(result))
+        key = unlocked_key(self.engine, actor.user_id)
+        self._checkpoint(actor.username, result.path.parent, key)
         log.info("backup written (%d bytes, %.1f s)", result.size, result.seconds)
         return result
+
+    def _checkpoint(self, made_by: str, folder: Path, key: UnlockedKey | None) -> list[Path]:
+        """Write the chain head, signed with `key`, beside a backup (services.checkpoints)."""
+        data = checkpoints.current(self.engine, key, made_by, self.now())
+        return checkpoints.write(self.db_url, [folder], data)
 
     def encrypted_copy(self, actor: Actor, out: Path, passphrase: str) -> BackupResult:
         """An encrypted (SQLCipher) copy of this plain database at `out`, which must not
@@ -183,6 +192,7 @@ class BackupService(ServiceBase):
         result = backup_sqlite(self.db_url, target)
         with session_scope(self.engine) as session:
             append_event(session, DAILY_ACTOR, "backup", "database", "", _details(result))
+        self._checkpoint(DAILY_ACTOR, target.parent, any_unlocked_key(self.engine))
         prune_daily(target.parent, KEEP_DAILY)
         log.info("daily backup written (%d bytes, %.1f s)", result.size, result.seconds)
         return result

@@ -27,6 +27,7 @@ from typing import Any
 from isoface_desk.documents.audit_report import AuditSummary, build_audit_summary_pdf
 from isoface_desk.errors import InputError
 from isoface_desk.fileio import checked_target, replace_durably, write_temp
+from isoface_desk.services import checkpoints
 from isoface_desk.services.audit_review import check_filter, filter_details
 from isoface_desk.services.context import Actor, ServiceBase, require
 from isoface_desk.services.permissions import Permission
@@ -35,6 +36,7 @@ from isoface_desk.services.report_data import (
     item9_of,
     justification_pairs,
 )
+from isoface_desk.services.signing_keys import unlocked_key
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.canonical import sha256_hex
 from isoface_desk.storage.handles import Session
@@ -123,6 +125,10 @@ class ReportService(ServiceBase):
                 replace_durably(temp, target, database=database, force=force)
         finally:
             temp.unlink(missing_ok=True)
+        if fmt == "pdf":  # the head it prints, signed, beside it (services.checkpoints)
+            key = unlocked_key(self.engine, actor.user_id)
+            mark = checkpoints.current(self.engine, key, actor.username, self.now())
+            checkpoints.write(database, [target.parent], mark)
         return ExportedReport(target, fmt, count, len(data), digest)
 
 
