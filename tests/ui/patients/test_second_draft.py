@@ -15,7 +15,7 @@ from isoface_desk.services.patients import PatientData
 from isoface_desk.services.users import NewUser
 from isoface_desk.ui.patients.visit_area import VisitArea
 from tests.e2e.steps import open_patient
-from tests.ui.app_support import actor, app_on, copy_of, demo_template  # noqa: F401
+from tests.ui.app_support import PASSWORD, app_on, copy_of, demo_template  # noqa: F401
 
 NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 OTHER_PASSWORD = "Second-opinion-at-nine"
@@ -26,7 +26,8 @@ def test_another_prescribers_draft_is_named_before_a_second_one(
 ) -> None:  # fmt: skip
     url = copy_of(demo_template(tmp_path_factory), tmp_path)
     app = app_on(url, now=lambda: NOW)
-    services, derm = app.services(), actor(url, "derm")
+    services = app.services()
+    derm = services.auth.login("derm", PASSWORD)  # on the app's database: unlocks the key
     services.users.add_user(derm, NewUser("omar", "Dr Omar Vidal", frozenset({"dermatologist"}),
                                           OTHER_PASSWORD, "RM 55-0001"))  # fmt: skip
     data = PatientData("Sara", "Mejía", dt.date(1999, 4, 2), "female", "C-9101", True)
