@@ -3,12 +3,13 @@
     isoface-desk audit export --from 2026-01-01 --to 2026-03-31 --format pdf --out q1.pdf \\
         --user auditor [--prescriber derm] [--verdict needs-review] [--justified yes] ...
     isoface-desk audit trail 42 --user auditor
-    isoface-desk audit bench --records 1000000 --db sqlite:////tmp/big.sqlite3
+    isoface-desk --db sqlite:////tmp/big.sqlite3 audit bench --records 1000000
 
 export and trail sign in (`--user`, password from $ISOFACE_PASSWORD or a prompt) and need
 the auditor's `audit.read`; an export is an audit event and its file is written
 atomically. bench builds (once) a database of synthetic signed records and times the
-auditor's list, a filtered search and `verify` on it: never point it at a clinic database.
+auditor's list, a filtered search and `verify` on it; it refuses any database it did not
+create (services/sandbox.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from isoface_desk.cli.args import iso_date, usage
+from isoface_desk.cli.args import iso_date, record_id, usage, whole_number
 from isoface_desk.cli.login import add_login_arguments
 from isoface_desk.cli.output import add_force_argument, checked_out
 
@@ -48,11 +49,13 @@ def register(subparsers: Any) -> None:
     bench = sub.add_parser(
         "bench",
         help="time the record list, a filtered search and verify on many synthetic records",
-        description="Fill the database given with --db (only if it has fewer records) with "
-        "synthetic signed records, then time the auditor's queries and verify. For "
-        "measurements only: never on a clinic database.",
+        description="Create a bench database at --db (a new SQLite file, or a PostgreSQL "
+        "database without tables), fill it once with synthetic signed records, then time "
+        "the auditor's queries and verify. Runs only on a database it created: any other "
+        "is refused before anything is written.",
     )
-    bench.add_argument("--records", type=_positive, default=1_000_000, metavar="N")
+    bench.add_argument("--records", type=_bench_records, default=1_000_000, metavar="N",
+                       help="records to measure, 1 to 10,000,000 (default 1,000,000)")  # fmt: skip
     bench.add_argument("--encryption-cost", action="store_true",
                        help="instead: time the same work on a plain and an encrypted database "
                        "in a temporary folder (needs sqlcipher3)")  # fmt: skip
@@ -89,13 +92,11 @@ def _register_export(sub: Any) -> None:
 
 
 def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
+    return record_id(text)  # 1 to the largest id a database stores
+
+
+def _bench_records(text: str) -> int:
+    return whole_number(text, 1, 10_000_000, "a number of records")
 
 
 def build_filter(args: argparse.Namespace, services: Services, actor: Actor) -> RecordFilter:

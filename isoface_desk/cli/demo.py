@@ -1,13 +1,16 @@
-"""`isoface-desk seed-demo [--patients N]`: fill an empty database with the demo clinic.
+"""`isoface-desk seed-demo [--patients N]`: create a new database holding the demo clinic.
 
-Prints counts and the time taken, never a patient's name. Refuses (exit 1) a database
-that already has a clinic or users.
+Prints counts and the time taken, never a patient's name. Runs only on a database it
+creates (a SQLite file that does not exist, or a PostgreSQL database without tables) and
+refuses (exit 1) any other; all or nothing: a failure leaves no database behind.
 """
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
+
+from isoface_desk.cli.args import whole_number
 
 DEFAULT_PATIENTS = 40
 
@@ -17,11 +20,12 @@ def register(subparsers: Any) -> None:
         "seed-demo",
         help="create a demo clinic, users, patients, signed records and lab orders",
         description=(
-            "Fill an empty database (created if missing) with a demo clinic: users derm, "
-            "nurse, auditor and admin (password demo-password), patients in every course "
-            "state, signed records and lab orders, all through the app's own services so "
-            "`isoface-desk verify` passes. A database that already has a clinic or users is "
-            "refused, never overwritten."
+            "Create a new database with a demo clinic: users derm, nurse, auditor and "
+            "admin (password demo-password), patients in every course state, signed "
+            "records and lab orders, all through the app's own services so `isoface-desk "
+            "verify` passes. Only a new SQLite file (or a PostgreSQL database without "
+            "tables) is filled; any other database is refused, never changed. All or "
+            "nothing: if seeding fails, nothing is left behind."
         ),
     )
     parser.add_argument(
@@ -29,20 +33,16 @@ def register(subparsers: Any) -> None:
         type=_count,
         default=DEFAULT_PATIENTS,
         metavar="N",
-        help=f"number of patients (default {DEFAULT_PATIENTS}); beyond the first few dozen "
-        "they are identity-only and bulk-inserted",
+        help=f"number of patients, 0 to 100,000 (default {DEFAULT_PATIENTS}); beyond the "
+        "first few dozen they are identity-only and bulk-inserted",
     )
     parser.set_defaults(func=run)
 
 
 def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("cannot be negative")
-    return value
+    from isoface_desk.services.demo import MAX_PATIENTS
+
+    return whole_number(text, 0, MAX_PATIENTS, "a number of patients")
 
 
 def run(args: argparse.Namespace) -> int:

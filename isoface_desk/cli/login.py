@@ -65,7 +65,20 @@ def read_password(
         raise InputError(
             f"No password given for {username}: type it at the prompt, or set {PASSWORD_ENV}."
         )
+    require_text(password, "password")
     return password
+
+
+def require_text(secret: str, what: str) -> None:
+    """InputError when `secret` holds bytes that are not UTF-8 text (Python hands them on
+    as lone surrogates, which no password hash can take)."""
+    try:
+        secret.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            f"The {what} holds bytes that are not UTF-8 text (check the terminal's or the "
+            f"file's encoding, or ${PASSWORD_ENV}): it was not used."
+        ) from None
 
 
 @contextmanager

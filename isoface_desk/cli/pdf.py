@@ -16,6 +16,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from isoface_desk.cli.args import record_id
 from isoface_desk.cli.login import add_login_arguments
 from isoface_desk.cli.output import add_force_argument, checked_out
 
@@ -64,13 +65,7 @@ def _register_export(subparsers: Any) -> None:
 
 
 def _record_id(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a record id: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("a record id is a positive whole number")
-    return value
+    return record_id(text)  # 1 to the largest id a database stores, else exit 2
 
 
 def run_verify(args: argparse.Namespace) -> int:

@@ -10,6 +10,13 @@ auditor waits for, each on a fresh engine (cold pool, warm OS cache):
 - paging deep: the 500th page, reached by keyset from the 499th;
 - verify: every record, PDF and event (the PDFs are small placeholders, so this measures
   the per-record work; real PDFs add their SHA-256 at about 1 GB/s).
+
+The bench stays in its sandbox (services/sandbox.py): it creates its database (a new
+SQLite file, built beside its place and moved there already marked, or a server database
+without tables) and marks it with `bench: true` in its clinic row; later runs reuse only a
+database so marked. Every other database is refused before anything is written. Its users
+cannot sign in (no password opens them: the hash is "!"); the measurement acts as the
+bench auditor without signing in.
 """
 
 from __future__ import annotations
@@ -20,17 +27,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+from isoface_desk.errors import InputError
+from isoface_desk.services import sandbox
 from isoface_desk.services.audit_review import COUNT_CAP, AuditReviewService, RecordFilter
 from isoface_desk.services.context import Actor
 from isoface_desk.services.demo_people import bulk_patients
-from isoface_desk.services.passwords import hash_password
 from isoface_desk.storage.audit import EventSpec, append_events
 from isoface_desk.storage.bulk_records import FillPlan, fill_records, patient_ids
-from isoface_desk.storage.db import make_engine, read_scope, session_scope
+from isoface_desk.storage.db import make_engine, read_scope, session_scope, sqlite_path
+from isoface_desk.storage.fresh import building, dropped_on_failure
 from isoface_desk.storage.handles import Engine
 from isoface_desk.storage.integrity import verify_database
 from isoface_desk.storage.migrate import upgrade
 from isoface_desk.storage.repositories import audit_queries as queries
+from isoface_desk.storage.repositories import clinic as clinic_repo
 from isoface_desk.storage.repositories.patients import bulk_insert_patients, count_patients
 from isoface_desk.storage.repositories.records import count_records
 from isoface_desk.storage.repositories.users import create_user, get_user_by_username
@@ -39,6 +49,14 @@ T = TypeVar("T")
 PRESCRIBERS = 12
 PATIENTS = 50_000
 AUDITOR = "bench-auditor"
+#: The most records a bench database gets (ten times the measured million).
+MAX_RECORDS = 10_000_000
+NO_PASSWORD = "!"  # not an argon2 hash: no password verifies against it
+BENCH_CLINIC = clinic_repo.ClinicData(
+    name="Isoface audit bench (synthetic records)",
+    jurisdiction_profile="uk-mhra",
+    settings={sandbox.BENCH_MARK: True},
+)
 
 
 def _timed(work: Callable[[], T]) -> tuple[T, float]:
@@ -51,10 +69,10 @@ def _prepare(engine: Engine, records: int, echo: Callable[[str], None]) -> Actor
     with session_scope(engine) as s:
         if get_user_by_username(s, AUDITOR) is None:
             create_user(s, username=AUDITOR, display_name="Bench Auditor", role="auditor",
-                        password_hash=hash_password("bench-only-password"))  # fmt: skip
+                        password_hash=NO_PASSWORD)  # fmt: skip
             for i in range(PRESCRIBERS):
                 create_user(s, username=f"bench-derm{i}", display_name=f"Dr Bench {i:02d}",
-                            role="dermatologist", password_hash="!",
+                            role="dermatologist", password_hash=NO_PASSWORD,
                             licence_number=f"GMC {9000000 + i}")  # fmt: skip
         if count_patients(s) < PATIENTS:
             bulk_insert_patients(s, bulk_patients(PATIENTS))
@@ -73,14 +91,51 @@ def _prepare(engine: Engine, records: int, echo: Callable[[str], None]) -> Actor
 
 
 def run(db_url: str, records: int, echo: Callable[[str], None] = print) -> Iterator[str]:
-    """Fill (if needed) and measure; yields one line per figure."""
-    upgrade(db_url)
+    """Create or reuse the bench database, fill it (if needed) and measure; yields one
+    line per figure. InputError, before anything is written, for any database the bench
+    did not create."""
+    if not 1 <= records <= MAX_RECORDS:
+        raise InputError(f"The bench takes 1 to {MAX_RECORDS:,} records.")
+    open_sandbox(db_url)
     engine = make_engine(db_url)
     try:
         actor = _prepare(engine, records, echo)
     finally:
         engine.dispose()
     yield from _measure(db_url, actor)
+
+
+def open_sandbox(db_url: str) -> None:
+    """Make the bench database (schema and mark) if it is new; reuse it if it is marked;
+    refuse every other database."""
+    sandbox.refuse_default_database(db_url, "audit bench")
+    kind = sandbox.survey(db_url)
+    if kind == "bench":
+        upgrade(db_url)  # an older bench database: its schema brought up to date
+        return
+    if kind == "new":
+        with building(db_url) as new_url:
+            _create(new_url)
+        return
+    if kind == "empty" and sqlite_path(db_url) is None:
+        with dropped_on_failure(db_url):
+            _create(db_url)
+        return
+    raise InputError(
+        f"audit bench runs only on a database it creates: {sandbox.describe(db_url)} is not "
+        "a bench database, and nothing was written to it. Give a new file with --db, e.g. "
+        "--db sqlite:////tmp/isoface-bench.sqlite3."
+    )
+
+
+def _create(db_url: str) -> None:
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    try:
+        with session_scope(engine) as session:
+            clinic_repo.save_clinic(session, BENCH_CLINIC)
+    finally:
+        engine.dispose()
 
 
 def _fresh(db_url: str) -> tuple[Engine, AuditReviewService]:
@@ -94,8 +149,10 @@ def _measure(db_url: str, actor: Actor) -> Iterator[str]:
         total, t_count = _timed(lambda: review.count(actor, RecordFilter()))
         page, t_page = _timed(lambda: review.search(actor, RecordFilter()))
         yield f"records: {total:,}{'+' if total >= COUNT_CAP else ''}"
-        yield f"open the list (count + first page of {len(page.items)}): " \
-              f"{(t_count + t_page) * 1000:.0f} ms (count {t_count * 1000:.0f} ms)"
+        yield (
+            f"open the list (count + first page of {len(page.items)}): "
+            f"{(t_count + t_page) * 1000:.0f} ms (count {t_count * 1000:.0f} ms)"
+        )
         prescriber = page.items[0].prescriber_id if page.items else 0
         year = dt.date(2021, 1, 1)
         flt = RecordFilter(date_from=year, date_to=dt.date(2021, 12, 31),
@@ -167,4 +224,3 @@ def _append(engine: Engine, count: int, transactions: int) -> None:
         with session_scope(engine) as session:
             append_events(session, (EventSpec("bench", "view", "patient", i, {"i": i})
                                      for i in range(per)))  # fmt: skip
-

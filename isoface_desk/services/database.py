@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from isoface_desk.storage import migrate
-from isoface_desk.storage.db import Engine, make_engine
+from isoface_desk.storage.db import Engine, make_engine, require_existing
 from isoface_desk.storage.migrate import UpgradeResult
+from isoface_desk.storage.probe import refuse_foreign
 
 __all__ = ["SchemaStatus", "UpgradeResult", "open_database", "schema_status", "upgrade_database"]
 
@@ -27,6 +28,10 @@ def upgrade_database(db_url: str) -> UpgradeResult:
 
 
 def schema_status(db_url: str) -> SchemaStatus:
+    """The schema revision of an existing database; StorageError, creating nothing, for a
+    missing SQLite file or another program's database."""
+    require_existing(db_url)
+    refuse_foreign(db_url)
     engine = make_engine(db_url)
     try:
         current = migrate.current_revision(engine)

@@ -6,6 +6,11 @@ Full workflow (courses, signed visits with PDFs, orders, a draft) for the first
 and bulk-inserted (one audit event per batch), so 100,000 patients take seconds.
 All demo accounts share the password `demo-password`, accepted only because the clinic
 is set up as a demo.
+
+The demo stays in its sandbox (services/sandbox.py): it is made only as a new SQLite file
+(built beside its place and moved there whole, storage/fresh.py) or in a server database
+without tables (whose tables are dropped again if seeding fails), never in a database that
+holds anything. Seeding is all or nothing: a full disk or Ctrl-C leaves no half database.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ import logging
 import time
 from dataclasses import dataclass
 
-from isoface_desk.errors import IsofaceError
+from isoface_desk.errors import InputError, IsofaceError
+from isoface_desk.services import sandbox
 from isoface_desk.services.bundle import Services, open_services
 from isoface_desk.services.context import Actor
 from isoface_desk.services.demo_people import bulk_patients
@@ -24,19 +30,21 @@ from isoface_desk.services.passwords import DEMO_PASSWORD
 from isoface_desk.services.setup import ClinicData, FirstUser, GenerateCertificate
 from isoface_desk.services.users import NewUser
 from isoface_desk.storage.audit import chain_head
-from isoface_desk.storage.db import read_scope
+from isoface_desk.storage.db import read_scope, sqlite_path
+from isoface_desk.storage.fresh import building, dropped_on_failure
 from isoface_desk.storage.handles import Engine
-from isoface_desk.storage.repositories import clinic as clinic_repo
 from isoface_desk.storage.repositories import lab_orders as orders_repo
 from isoface_desk.storage.repositories import patients as patients_repo
 from isoface_desk.storage.repositories import records as records_repo
 from isoface_desk.storage.repositories import users as users_repo
 
-__all__ = ["DEMO_PASSWORD", "FULL_WORKFLOW", "DemoSummary", "seed_demo"]
+__all__ = ["DEMO_PASSWORD", "FULL_WORKFLOW", "MAX_PATIENTS", "DemoSummary", "seed_demo"]
 
 log = logging.getLogger("isoface.demo")
 
 FULL_WORKFLOW = 16
+#: The most patients a demo gets: 100,000 take seconds; far more only fill a disk.
+MAX_PATIENTS = 100_000
 CLINIC = ClinicData(
     name="Isoface Demo Clinic",
     jurisdiction_profile="uk-mhra",
@@ -80,15 +88,27 @@ class DemoSummary:
 def seed_demo(
     db_url: str, patients: int = 40, *, full_workflow: int = FULL_WORKFLOW
 ) -> DemoSummary:
-    """Fill an empty database (created if missing) with the demo clinic; IsofaceError if it
-    already has a clinic or users. The first `full_workflow` patients (cycling through
-    every course state) get courses, visits and orders; the rest only an identity."""
-    if patients < 0 or full_workflow < 0:
-        raise IsofaceError("The number of demo patients cannot be negative.")
+    """Create the demo clinic in a new database: a SQLite file that does not exist yet, or
+    a server database without tables; anything else is refused (IsofaceError). The first
+    `full_workflow` patients (cycling through every course state) get courses, visits and
+    orders; the rest only an identity. All or nothing."""
+    if not 0 <= patients <= MAX_PATIENTS or full_workflow < 0:
+        raise InputError(f"The number of demo patients must be 0 to {MAX_PATIENTS:,}.")
     started = time.perf_counter()
+    _refuse_used(db_url)
+    if sqlite_path(db_url) is not None:
+        with building(db_url) as new_url:
+            summary = _seed(new_url, patients, full_workflow, started)
+    else:
+        with dropped_on_failure(db_url):
+            summary = _seed(db_url, patients, full_workflow, started)
+    log.info("demo seeded: %d patients, %d records", summary.patients, summary.records)
+    return summary
+
+
+def _seed(db_url: str, patients: int, full_workflow: int, started: float) -> DemoSummary:
     services = open_services(db_url)
     try:
-        _refuse_used(services.engine)
         derm, nurse = _clinic_and_users(services)
         full = min(patients, full_workflow)
         seeder = DemoSeeder(services, derm=derm, nurse=nurse, today=dt.date.today())
@@ -96,21 +116,32 @@ def seed_demo(
             seeder.seed(index, STATES[index % len(STATES)])
         if patients > full:
             services.patients.bulk_import(nurse, bulk_patients(patients - full))
-        summary = _summary(services.engine, full, seeder, time.perf_counter() - started)
+        return _summary(services.engine, full, seeder, time.perf_counter() - started)
     finally:
         services.close()
-    log.info("demo seeded: %d patients, %d records", summary.patients, summary.records)
-    return summary
 
 
-def _refuse_used(engine: Engine) -> None:
-    with read_scope(engine) as session:
-        used = users_repo.count_users(session) > 0 or clinic_repo.get_clinic(session) is not None
-    if used:
+def _refuse_used(db_url: str) -> None:
+    """IsofaceError unless the database is new (see seed_demo)."""
+    kind = sandbox.survey(db_url)
+    if kind == "new" or (kind == "empty" and sqlite_path(db_url) is None):
+        return
+    where = sandbox.describe(db_url)
+    if kind in ("demo", "bench", "clinic"):
         raise IsofaceError(
-            "This database already has a clinic or users: seed-demo only fills an empty "
-            "database, and never overwrites one. Choose a new database with --db."
+            f"{where} already has a clinic or users (or an Isoface Desk schema): seed-demo "
+            "only creates a new database, and never fills or overwrites one. Choose a new "
+            "database with --db."
         )
+    if kind == "foreign":
+        raise IsofaceError(
+            f"{where} is another program's database: seed-demo only creates a new "
+            "database and wrote nothing to it. Choose a new database with --db."
+        )
+    raise IsofaceError(
+        f"{where} exists already: seed-demo only creates a new database file, and never "
+        "fills or overwrites one. Choose a new file with --db."
+    )
 
 
 def _clinic_and_users(services: Services) -> tuple[Actor, Actor]:

@@ -17,6 +17,7 @@ the audit cannot be committed the file is not put in place.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -69,6 +70,11 @@ _REASON_KINDS = (
     ("added to the file", MODIFIED),
     ("not one of the clinic", UNKNOWN_SIGNER),
 )
+
+#: pyHanko logs what it finds wrong in a tampered file (with tracebacks); the verdict says
+#: it plainly, so those records stop here instead of reaching stderr (issue 11).
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True)

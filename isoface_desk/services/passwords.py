@@ -18,6 +18,10 @@ from isoface_desk.errors import InputError
 
 MIN_LENGTH = 10
 DEMO_PASSWORD = "demo-password"
+UNREADABLE = (
+    "The password holds bytes that are not UTF-8 text (check the keyboard's or the "
+    "terminal's encoding): it was not used."
+)
 
 #: Refused whatever the user name (compared case-insensitively, spaces ignored).
 COMMON_PASSWORDS: frozenset[str] = frozenset(
@@ -122,13 +126,25 @@ def _hasher() -> PasswordHasher:
     )
 
 
+def _require_text(password: str) -> None:
+    """InputError for a password that cannot be stored: text with lone surrogates (what
+    Python makes of bytes that are not UTF-8, e.g. a 0xFF typed in a Latin-1 terminal)."""
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(UNREADABLE) from None
+
+
 def hash_password(password: str) -> str:
     """An argon2id hash (salted; encodes its own parameters)."""
+    _require_text(password)
     return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    """True if `password` matches; False for a mismatch or an unreadable hash."""
+    """True if `password` matches; False for a mismatch or an unreadable hash; InputError
+    for a password that is not text (see _require_text)."""
+    _require_text(password)
     try:
         return _hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -156,6 +172,10 @@ def burn_time(password: str) -> None:
 def policy_problems(password: str, username: str, *, demo: bool = False) -> list[str]:
     """Every reason `password` is refused for `username` (empty when it is acceptable)."""
     problems = []
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:
+        return [UNREADABLE]
     if len(password) < MIN_LENGTH:
         problems.append(f"The password must have at least {MIN_LENGTH} characters.")
     folded = "".join(password.casefold().split())

@@ -20,6 +20,7 @@ PostgreSQL databases are backed up with the server's own tools (see BACKUP_PG_HI
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import tempfile
@@ -33,7 +34,7 @@ from sqlalchemy.engine import make_url
 
 from isoface_desk.errors import StorageError
 from isoface_desk.fileio import checked_target, fsync_folder
-from isoface_desk.storage import sqlcipher
+from isoface_desk.storage import space, sqlcipher
 from isoface_desk.storage.db import sqlite_path
 
 BACKUP_PG_HINT = (
@@ -90,8 +91,17 @@ def copy_database(source: Any, target_path: Path, opener: Connector) -> None:
         target.close()
 
 
-def _error(action: str, err: Exception) -> StorageError:
+def _error(action: str, err: Exception, folder: Path) -> StorageError:
+    """The message for a failed copy into `folder` (a full disk named as such)."""
     text = str(err)
+    refused = isinstance(err, OSError) and err.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+    vague = (isinstance(err, OSError) and not refused) or "disk i/o error" in text.lower()
+    full = space.is_full_os_error(err) or space.says_full(text)
+    if full or (vague and space.is_out_of_space(folder)):
+        return space.no_space_error(folder)
+    if isinstance(err, OSError):
+        return StorageError(f"The {action} failed: cannot write in {folder}: "
+                            f"{err.strerror or err}.")  # fmt: skip
     if "not a database" in text.lower():
         text = "the file is not a database, or it is encrypted with another passphrase"
     return StorageError(f"The {action} failed: {text}.")
@@ -107,7 +117,7 @@ def backup_sqlite(url: str, out: Path, *, force: bool = False) -> BackupResult:
         raise StorageError(f"There is no database file at {path}.")
     target = checked_target(out, database=url, force=force)
     start = time.perf_counter()
-    temp = _temp_beside(target)
+    temp = _temp_beside(target, "backup")
     try:
         source = access.open(path)
         try:
@@ -119,9 +129,9 @@ def backup_sqlite(url: str, out: Path, *, force: bool = False) -> BackupResult:
         os.replace(temp, target)
         fsync_folder(target.parent)
     except access.errors as err:
-        raise _error("backup", err) from err
+        raise _error("backup", err, target.parent) from err
     finally:
-        temp.unlink(missing_ok=True)
+        _remove_temp(temp)
     seconds = time.perf_counter() - start
     return BackupResult(target, target.stat().st_size, seconds, access.encrypted)
 
@@ -139,8 +149,11 @@ def restore_sqlite(backup: Path, url: str) -> Path:
             f"{existing[0]} already exists: a backup is restored only into an empty "
             "location. Choose another database location, or move the existing files away."
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _temp_beside(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise _error("restore", err, path.parent) from err
+    temp = _temp_beside(path, "restore")
     try:
         source = access.open(source_path)
         try:
@@ -154,9 +167,9 @@ def restore_sqlite(backup: Path, url: str) -> Path:
     except FileExistsError:
         raise StorageError(f"{path} appeared while restoring: nothing was overwritten.") from None
     except access.errors as err:
-        raise _error("restore", err) from err
+        raise _error("restore", err, path.parent) from err
     finally:
-        temp.unlink(missing_ok=True)
+        _remove_temp(temp)
     return path
 
 
@@ -171,12 +184,21 @@ def _database_files(path: Path) -> list[Path]:
             path.with_name(path.name + "-journal")]  # fmt: skip
 
 
-def _temp_beside(target: Path) -> Path:
+def _temp_beside(target: Path, action: str) -> Path:
     """An empty file (a valid empty database) of mode 0600 beside `target`: SQLite writes
     the copy into it and gives its journal the same mode, whatever the umask."""
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    except OSError as err:
+        raise _error(action, err, target.parent) from err
     os.close(fd)
     return Path(name)
+
+
+def _remove_temp(temp: Path) -> None:
+    """The temporary copy and any journal SQLite left beside it (a failed copy's)."""
+    for name in _database_files(temp):
+        name.unlink(missing_ok=True)
 
 
 def _fsync(path: Path) -> None:

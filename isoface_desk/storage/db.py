@@ -24,6 +24,7 @@ transaction-level advisory lock (see audit.py).
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,16 +35,17 @@ from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session as Session  # re-exported for services
 
-from isoface_desk import config
+from isoface_desk.config import data_dir
 from isoface_desk.errors import ImmutableRecordError, IsofaceError, StorageError
 from isoface_desk.fileio import PRIVATE_FOLDER, make_database_private, make_private
-from isoface_desk.storage import sqlcipher, wal_guard
+from isoface_desk.storage import space, sqlcipher, wal_guard
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "isoface_write"
 IMMUTABLE_MARKER = "is append-only"
+FILE_ATTRIBUTE = "isoface_file"  # set on a SQLite engine's errors: the database file
 
 
 def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
@@ -77,9 +79,10 @@ def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
             path.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
         except OSError as err:
             raise StorageError(
-                f"The folder for the database file cannot be created ({err.strerror})."
+                f"The folder {path.parent} for the database file cannot be created "
+                f"({err.strerror})."
             ) from err
-        if path.parent.absolute() == config.data_dir().absolute():
+        if path.parent.absolute() == data_dir().absolute():
             make_private(path.parent, folder=True)
     create_url, options = sqlcipher.engine_arguments(url)  # plain, or keyed SQLCipher
     engine = create_engine(create_url, echo=echo, **options)
@@ -96,9 +99,19 @@ def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute("PRAGMA wal_autocheckpoint = 0")  # session_scope checkpoints
+        except driver_errors as err:
+            if path is not None and "not a database" in str(err).lower():
+                raise sqlcipher.unreadable_file(path) from None  # encrypted, or not SQLite
+            raise
         finally:
             cursor.close()
         wal_guard.remember(record, path, driver_errors)
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        # Which file failed, so translate_error can tell a full disk and name it.
+        if path is not None and context.sqlalchemy_exception is not None:
+            setattr(context.sqlalchemy_exception, FILE_ATTRIBUTE, path)
 
     event.listen(engine, "checkout", wal_guard.refuse_stale)
 
@@ -222,8 +235,11 @@ def _quiet_rollback(session: Session) -> None:
 
 
 def translate_error(err: exc.DBAPIError) -> IsofaceError:
-    """Turn a driver error into the typed error with a plain-language message."""
+    """Turn a driver error into the typed error with a plain-language message (a full
+    disk is named: the engine's handle_error hook tells which file failed)."""
     text = str(err.orig).lower() if err.orig is not None else str(err).lower()
+    file: Path | None = getattr(err, FILE_ATTRIBUTE, None)
+    folder = file.parent if file is not None else None
     if IMMUTABLE_MARKER in text:
         return ImmutableRecordError(
             "Signed records and audit events cannot be changed or deleted. "
@@ -234,14 +250,22 @@ def translate_error(err: exc.DBAPIError) -> IsofaceError:
             "The database is busy: another window or workstation kept it locked for too "
             "long. Nothing was saved; please try again in a moment."
         )
-    if "disk is full" in text or "no space left" in text or "could not extend file" in text:
+    if (space.says_full(text) or "disk i/o error" in text) and space.is_out_of_space(folder):
+        return space.no_space_error(folder)
+    if space.says_full(text):
         return StorageError(
-            "The disk holding the database is full. Nothing was saved; free some space "
-            "and try again."
+            "The database file could not grow: the disk holding it is full, or the file "
+            "reached a size limit (a quota, or the largest file its file system allows). "
+            "Nothing was saved."
         )
     if "readonly database" in text or "read-only" in text:
         return StorageError(
             "The database cannot be written (the file or folder is read-only). Nothing was saved."
+        )
+    if "unable to open database" in text and folder is not None and _unwritable(folder):
+        return StorageError(
+            f"The database cannot be created in {folder}: the folder is read-only, or you "
+            "may not write there. Nothing was saved."
         )
     if "unable to open database" in text:
         return StorageError(
@@ -266,6 +290,10 @@ def translate_error(err: exc.DBAPIError) -> IsofaceError:
     if isinstance(err, exc.OperationalError):
         return StorageError(f"The database reported a problem: {err.orig}")
     return StorageError(f"The database refused the change: {err.orig}")
+
+
+def _unwritable(folder: Path) -> bool:
+    return folder.is_dir() and not os.access(folder, os.W_OK)
 
 
 def _is_unreachable(text: str) -> bool:

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, exc
 from isoface_desk.errors import StorageError
 from isoface_desk.storage.backup import backup_sqlite
 from isoface_desk.storage.db import make_engine, sqlite_path, translate_error
+from isoface_desk.storage.probe import refuse_foreign
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,9 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(url: str, revision: str = "head") -> UpgradeResult:
-    """Migrate the database at `url` to `revision`, backing up an existing SQLite file."""
+    """Migrate the database at `url` to `revision`, backing up an existing SQLite file
+    (refused, untouched, when it is another program's database: probe.refuse_foreign)."""
+    refuse_foreign(url)
     engine = make_engine(url)
     try:
         before = current_revision(engine)

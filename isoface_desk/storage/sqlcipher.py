@@ -30,10 +30,12 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from isoface_desk.errors import StorageError
+from isoface_desk.storage import space
 
 DRIVERNAME = "sqlite+pysqlcipher"
 PASSPHRASE_ENV = "ISOFACE_DB_PASSPHRASE"
 MIN_PASSPHRASE = 12
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every plain SQLite file
 
 __all__ = [
     "DRIVERNAME",
@@ -47,6 +49,7 @@ __all__ = [
     "is_encrypted_url",
     "passphrase_of",
     "remember_passphrase",
+    "unreadable_file",
     "url_of",
 ]
 
@@ -90,11 +93,54 @@ def encrypted_url(path: Path, passphrase: str | None = None) -> str:
 
 
 def check_passphrase(passphrase: str) -> None:
-    """StorageError unless the passphrase is long enough to resist guessing offline."""
+    """StorageError unless the passphrase is long enough to resist guessing offline (the
+    policy wherever a passphrase is chosen: a new encrypted database, an encrypted copy)."""
     if len(passphrase) < MIN_PASSPHRASE:
         raise StorageError(
             f"The database passphrase must have at least {MIN_PASSPHRASE} characters."
         )
+
+
+def _is_new(path: Path) -> bool:
+    """True when opening `path` creates the database (no file, or an empty one): its
+    passphrase is being chosen now."""
+    try:
+        return path.stat().st_size == 0
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False  # unreadable: opening it reports why
+
+
+def _header(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4096)
+    except OSError:
+        return b""
+
+
+def looks_encrypted(path: Path) -> bool:
+    """True when `path` looks like a SQLCipher file: no SQLite header, whole pages of
+    bytes that look random (an encrypted page is indistinguishable from noise)."""
+    head = _header(path)
+    if len(head) < 1024 or head.startswith(SQLITE_HEADER):
+        return False
+    return len(set(head)) > 200 and path.stat().st_size % 512 == 0
+
+
+def unreadable_file(path: Path) -> StorageError:
+    """What opening `path` as a plain SQLite file says when SQLite answers "file is not
+    a database": encrypted (open it with the SQLCipher URL), or another kind of file."""
+    if looks_encrypted(path):
+        return StorageError(
+            f"This file is encrypted: open it as {encrypted_url(path)} (the app asks for "
+            f"its passphrase; on the command line set {PASSPHRASE_ENV})."
+        )
+    return StorageError(
+        f"{path} is not a SQLite database (or it is damaged). If it is your database, "
+        "restore the latest backup."
+    )
 
 
 #: Passphrases given in this process (by the app's prompt, or in a URL), by file: what a
@@ -146,6 +192,10 @@ def connect(path: Path, passphrase: str, *, timeout_s: float = 10.0) -> Any:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except module.DatabaseError as err:
         conn.close()
+        if _header(path).startswith(SQLITE_HEADER):
+            raise StorageError(
+                f"This file is not encrypted: open it as sqlite:///{Path(path).absolute()}."
+            ) from None
         if "not a database" in str(err).lower():
             raise StorageError(
                 "The database cannot be opened: the passphrase is wrong, or the file is not "
@@ -183,9 +233,22 @@ def encrypt_copy(plain: Path, target: Path, passphrase: str) -> None:
         conn.execute(f"PRAGMA encrypted.user_version = {int(version)}")
         conn.execute("DETACH DATABASE encrypted")
     except module.DatabaseError as err:
-        raise StorageError(f"The encrypted copy could not be written ({err}).") from err
-    finally:
         conn.close()
+        _remove_partial(target)  # the caller checked it did not exist: it is ours
+        if space.says_full(str(err)) or space.is_out_of_space(target.parent):
+            raise space.no_space_error(target.parent) from err
+        raise StorageError(f"The encrypted copy could not be written ({err}).") from err
+    except BaseException:
+        conn.close()
+        _remove_partial(target)
+        raise
+    conn.close()
+
+
+def _remove_partial(target: Path) -> None:
+    for name in (target.name, f"{target.name}-journal", f"{target.name}-wal",
+                 f"{target.name}-shm"):  # fmt: skip
+        target.with_name(name).unlink(missing_ok=True)
 
 
 def engine_arguments(url: str) -> tuple[str, dict[str, Any]]:
@@ -200,6 +263,8 @@ def engine_arguments(url: str) -> tuple[str, dict[str, Any]]:
         raise StorageError("An encrypted database must be a file.")
     path = Path(parsed.database).expanduser()
     passphrase = passphrase_of(url)
+    if _is_new(path):
+        check_passphrase(passphrase)  # creating the database: its passphrase is chosen now
     remember_passphrase(path, passphrase)
     module = dbapi()
     return f"sqlite:///{path}", {
