@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from isoface_desk.services.context import Actor
 
 PASSWORD_ENV = "ISOFACE_PASSWORD"
+_NOT_TEXT = (
+    "The {what} holds bytes that are not UTF-8 text (check the encoding of the terminal, "
+    "the file or the environment variable it came from): it was not used."
+)
 
 
 def add_login_arguments(parser: Any) -> None:
@@ -60,7 +64,7 @@ def read_password(
     elif stream.isatty():
         password = prompt(f"Password for {username}: ")
     else:
-        password = stream.readline().rstrip("\r\n")
+        password = read_line(stream, "password")
     if not password:
         raise InputError(
             f"No password given for {username}: type it at the prompt, or set {PASSWORD_ENV}."
@@ -69,16 +73,22 @@ def read_password(
     return password
 
 
+def read_line(stream: TextIO, what: str) -> str:
+    """One line of `stream` without its line end; InputError when it is not text in the
+    stream's encoding (a strict UTF-8 stdin raises on a 0xFF byte)."""
+    try:
+        return stream.readline().rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise InputError(_NOT_TEXT.format(what=what)) from None
+
+
 def require_text(secret: str, what: str) -> None:
     """InputError when `secret` holds bytes that are not UTF-8 text (Python hands them on
     as lone surrogates, which no password hash can take)."""
     try:
         secret.encode("utf-8")
     except UnicodeEncodeError:
-        raise InputError(
-            f"The {what} holds bytes that are not UTF-8 text (check the terminal's or the "
-            f"file's encoding, or ${PASSWORD_ENV}): it was not used."
-        ) from None
+        raise InputError(_NOT_TEXT.format(what=what)) from None
 
 
 @contextmanager

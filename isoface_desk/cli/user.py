@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 from isoface_desk.cli.args import usage
-from isoface_desk.cli.login import PASSWORD_ENV, add_login_arguments, read_password
+from isoface_desk.cli.login import PASSWORD_ENV, add_login_arguments, read_line, read_password
 from isoface_desk.errors import InputError
 
 NEW_PASSWORD_ENV = "ISOFACE_NEW_PASSWORD"
@@ -72,7 +72,7 @@ def read_new_password(username: str) -> str:
         if new != getpass.getpass("New password again: "):
             raise InputError("The two new passwords differ: nothing was changed.")
     else:
-        new = stream.readline().rstrip("\r\n")
+        new = read_line(stream, "new password")
     if not new:
         raise InputError(
             f"No new password given: type it at the prompt, or set {NEW_PASSWORD_ENV}."

@@ -74,6 +74,7 @@ def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = BUSY_TIM
 
 def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
     path = sqlite_path(url)
+    create_url, options = sqlcipher.engine_arguments(url)  # plain, or keyed SQLCipher
     if path is not None:
         try:
             path.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
@@ -84,7 +85,6 @@ def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
             ) from err
         if path.parent.absolute() == data_dir().absolute():
             make_private(path.parent, folder=True)
-    create_url, options = sqlcipher.engine_arguments(url)  # plain, or keyed SQLCipher
     engine = create_engine(create_url, echo=echo, **options)
     driver_errors: type[Exception] = engine.dialect.loaded_dbapi.Error
 

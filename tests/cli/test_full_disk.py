@@ -1,0 +1,97 @@
+"""A full disk and a folder that cannot be written, on real (tmpfs) file systems, through
+the real command in a child process (issue 11, part 7): the message names the missing space
+and the place, the exit code is 1, and nothing is left behind: no half-seeded database, no
+`.part` or `.part-journal` file, no folder made for nothing.
+
+The mounts need root (tests/cli/mounts.py); without it these tests are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from isoface_desk.services.demo import seed_demo
+from isoface_desk.services.passwords import DEMO_PASSWORD
+from tests.cli.child import run_cli
+from tests.cli.mounts import fill, tmpfs
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite3'}"
+    seed_demo(url, 300, full_workflow=2)  # a database larger than what is left on the disk
+    return url
+
+
+def signed_in() -> dict[str, str]:
+    return {**os.environ, "ISOFACE_PASSWORD": DEMO_PASSWORD}
+
+
+def plain_failure(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("isoface-desk: ")]
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+def test_seed_demo_on_a_full_disk_says_so_and_leaves_nothing(tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "disk", "2m") as disk:
+        target = disk / "clinic" / "demo.sqlite3"
+        done = run_cli(f"sqlite:///{target}", dict(os.environ), "seed-demo", "--patients", "5000")
+        said = plain_failure(done)
+        assert f"No space left on {disk}: the disk holding {target.parent} is full" in said
+        assert "nothing was saved" in said
+        assert list(disk.iterdir()) == []  # before: a half-seeded database it then refused
+
+
+def test_a_backup_onto_a_full_disk_says_so_and_leaves_no_part_file(
+    demo_db: str, tmp_path: Path
+) -> None:
+    with tmpfs(tmp_path / "disk", "2m") as disk:
+        fill(disk)
+        out = disk / "backup.sqlite3"
+        done = run_cli(demo_db, signed_in(), "backup", "--out", str(out), "--user", "admin")
+        said = plain_failure(done)
+        assert said == (
+            f"isoface-desk: No space left on {disk}: the disk is full, so nothing was saved. "
+            "Free some space there, then try again."
+        )
+        assert sorted(p.name for p in disk.iterdir()) == ["filler"]  # no .part, no -journal
+
+
+def test_a_restore_onto_a_full_disk_says_so_and_leaves_nothing(
+    demo_db: str, tmp_path: Path
+) -> None:
+    with tmpfs(tmp_path / "disk", "2m") as disk:
+        fill(disk)
+        target = disk / "restored" / "clinic.sqlite3"
+        backup = demo_db.removeprefix("sqlite:///")
+        said = plain_failure(run_cli(f"sqlite:///{target}", dict(os.environ), "restore", backup))
+        assert f"No space left on {disk}" in said and "nothing was saved" in said
+        assert not target.exists()
+        assert not [p for p in target.parent.iterdir() if ".part" in p.name]
+
+
+def test_a_folder_that_cannot_be_written_is_named(demo_db: str, tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "locked", "1m", read_only=True) as locked:
+        backup = run_cli(demo_db, signed_in(), "backup", "--out", str(locked / "b.sqlite3"),
+                         "--user", "admin")  # fmt: skip
+        assert plain_failure(backup) == (
+            f"isoface-desk: The backup failed: cannot write in {locked}: Read-only file system."
+        )
+        source = demo_db.removeprefix("sqlite:///")
+        into = f"sqlite:///{locked / 'clinic.sqlite3'}"
+        restored = plain_failure(run_cli(into, dict(os.environ), "restore", source))
+        assert restored.endswith(f"cannot write in {locked}: Read-only file system.")
+        seeded = plain_failure(run_cli(into, dict(os.environ), "seed-demo"))
+        assert seeded == f"isoface-desk: Cannot write in {locked}: Read-only file system."
+        upgraded = plain_failure(run_cli(into, dict(os.environ), "db", "upgrade"))
+        assert f"The database cannot be created in {locked}: the folder is read-only" in upgraded
+        assert list(locked.iterdir()) == []
