@@ -96,7 +96,9 @@ def restore(backup_file: Path, db_url: str, *, force: bool = False) -> RestoreRe
         raise
     for old, new in moved:
         log.info("restore: %s set aside as %s", old, new)
-    return RestoreResult(path, verify_url(db_url), tuple(new for _, new in moved))
+    paired = checkpoints.paired_with(source)  # the backup's own checkpoint, if kept with it
+    report = verify_url(db_url, checkpoint=paired if paired.is_file() else None)
+    return RestoreResult(path, report, tuple(new for _, new in moved))
 
 
 class BackupService(ServiceBase):
@@ -118,18 +120,20 @@ class BackupService(ServiceBase):
         "backup". Never over a database or a device; over another file only with `force`."""
         with self._read(actor, Permission.SETTINGS_MANAGE):
             pass  # refused before the copy, not after it
+        key = unlocked_key(self.engine, actor.user_id)
+        mark = self._checkpoint(actor.username, key)  # what the copy will hold at least
         result = backup_sqlite(self.db_url, out, force=force)
         with self._unit(actor, Permission.SETTINGS_MANAGE) as session:
             append_event(session, actor.username, "backup", "database", "", _details(result))
-        key = unlocked_key(self.engine, actor.user_id)
-        self._checkpoint(actor.username, result.path.parent, key)
+        checkpoints.write(self.db_url, [result.path.parent], mark, beside=result.path)
         log.info("backup written (%d bytes, %.1f s)", result.size, result.seconds)
         return result
 
-    def _checkpoint(self, made_by: str, folder: Path, key: UnlockedKey | None) -> list[Path]:
-        """Write the chain head, signed with `key`, beside a backup (services.checkpoints)."""
-        data = checkpoints.current(self.engine, key, made_by, self.now())
-        return checkpoints.write(self.db_url, [folder], data)
+    def _checkpoint(self, made_by: str, key: UnlockedKey | None) -> bytes:
+        """The chain head now, signed with `key` (services.checkpoints), taken before the
+        copy: the backup holds that head, and so does the database afterwards; written
+        beside the backup once it is in place."""
+        return checkpoints.current(self.engine, key, made_by, self.now())
 
     def encrypted_copy(self, actor: Actor, out: Path, passphrase: str) -> BackupResult:
         """An encrypted (SQLCipher) copy of this plain database at `out`, which must not
@@ -189,10 +193,11 @@ class BackupService(ServiceBase):
         target = self.daily_due()
         if target is None:
             return None
+        mark = self._checkpoint(DAILY_ACTOR, any_unlocked_key(self.engine))
         result = backup_sqlite(self.db_url, target)
         with session_scope(self.engine) as session:
             append_event(session, DAILY_ACTOR, "backup", "database", "", _details(result))
-        self._checkpoint(DAILY_ACTOR, target.parent, any_unlocked_key(self.engine))
+        checkpoints.write(self.db_url, [target.parent], mark, beside=result.path)
         prune_daily(target.parent, KEEP_DAILY)
         log.info("daily backup written (%d bytes, %.1f s)", result.size, result.seconds)
         return result

@@ -105,20 +105,32 @@ def file_name(checkpoint_bytes: bytes) -> str:
     return f"{PREFIX}{stamp}-e{body['head_seq']}.json"
 
 
-def write(db_url: str, folders: Iterable[Path], data: bytes) -> list[Path]:
-    """Write the checkpoint into each folder and the data folder's copy; the paths written.
-    A folder that cannot be written is logged, never fatal: the backup itself succeeded."""
+def write(
+    db_url: str, folders: Iterable[Path], data: bytes, beside: Path | None = None
+) -> list[Path]:
+    """Write the checkpoint into each folder and the data folder's copy, and, for a backup,
+    as `<backup>.checkpoint.json` beside it (what restore compares the copy with); the
+    paths written. A folder that cannot be written is logged, never fatal: the backup
+    itself succeeded."""
     name = file_name(data)
+    targets = [folder / name for folder in [*folders, local_folder(db_url)]]
+    if beside is not None:
+        targets.append(paired_with(beside))
     written = []
-    for folder in [*folders, local_folder(db_url)]:
+    for target in targets:
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            write_bytes_atomically(folder / name, data)
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            write_bytes_atomically(target, data)
         except (OSError, InputError) as exc:
             log.warning("checkpoint not written in a folder: %s", type(exc).__name__)
             continue
-        written.append(folder / name)
+        written.append(target)
     return written
+
+
+def paired_with(backup: Path) -> Path:
+    """The checkpoint written with a backup file, beside it."""
+    return backup.with_name(f"{backup.name}.checkpoint.json")
 
 
 def local_folder(db_url: str) -> Path:
@@ -169,10 +181,23 @@ def _check_signature(path: Path, body: dict[str, Any]) -> None:
         raise InputError(f"{path}: the checkpoint's signature does not match: it was edited.")
 
 
-def newest(folders: Iterable[Path]) -> Checkpoint | None:
-    """The checkpoint with the highest event number in these folders (damaged files are
-    skipped and logged), or None."""
-    best: Checkpoint | None = None
+@dataclass(frozen=True)
+class Found:
+    """The checkpoints in a set of folders, and the files that are not (edited, damaged)."""
+
+    checkpoints: tuple[Checkpoint, ...]
+    refused: tuple[str, ...]  # why each refused file was refused (names the file)
+
+    @property
+    def newest(self) -> Checkpoint | None:
+        return max(self.checkpoints, key=lambda c: (c.head_seq, c.made_at), default=None)
+
+
+def found_in(folders: Iterable[Path]) -> Found:
+    """Every checkpoint file in these folders: verify compares the chain with all of them,
+    so a file planted to match a forged chain cannot hide one that does not match."""
+    good: list[Checkpoint] = []
+    refused: list[str] = []
     for folder in folders:
         try:
             paths = sorted(folder.glob(f"{PREFIX}*.json"))
@@ -180,13 +205,10 @@ def newest(folders: Iterable[Path]) -> Checkpoint | None:
             continue
         for path in paths:
             try:
-                found = read(path)
-            except InputError:
-                log.warning("a damaged checkpoint file was skipped")
-                continue
-            if best is None or (found.head_seq, found.made_at) > (best.head_seq, best.made_at):
-                best = found
-    return best
+                good.append(read(path))
+            except InputError as exc:
+                refused.append(str(exc))
+    return Found(tuple(good), tuple(refused))
 
 
 def signer_known(engine: Engine, checkpoint: Checkpoint) -> bool:

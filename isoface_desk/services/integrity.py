@@ -5,15 +5,16 @@ inspector)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from isoface_desk.services.checkpoints import local_folder, newest, signer_known
+from isoface_desk.services.checkpoints import Found, found_in, local_folder, signer_known
 from isoface_desk.services.checkpoints import read as read_checkpoint
 from isoface_desk.services.context import Clock, utc_now
-from isoface_desk.storage.db import Engine, make_engine, read_scope, require_existing
+from isoface_desk.storage.db import Engine, make_engine, require_existing
 from isoface_desk.storage.integrity import (
     CHAIN_REORDERED,
     CHECKPOINT_MISMATCH,
@@ -33,10 +34,7 @@ from isoface_desk.storage.integrity import (
     verify_database,
 )
 from isoface_desk.storage.migrate import ensure_schema
-from isoface_desk.storage.repositories import clinic as clinic_repo
 
-#: Where the daily backup goes (services.backup's setting, read here too).
-FOLDER_SETTING = "backup_folder"
 NO_CHECKPOINT = (
     "no checkpoint found: cut-off newest events or a replaced database cannot be detected "
     "without one (backups write them; or give one with --checkpoint FILE)"
@@ -76,32 +74,37 @@ class IntegrityService:
         should_cancel: ShouldCancel | None = None,
         checkpoint: Path | None = None,
     ) -> VerifyReport:
-        """Verify everything against `checkpoint` (a file given by hand), else against the
-        newest checkpoint found in this database's folders; the report says which."""
+        """Verify everything against `checkpoint` (a file given by hand), else against every
+        checkpoint in this database's checkpoint folder; the report says which."""
         ensure_schema(self._engine)
-        found = read_checkpoint(checkpoint) if checkpoint else newest(self.checkpoint_folders())
-        anchor = found.anchor if found is not None else None
-        report = verify_database(self._engine, progress, should_cancel, anchor)
-        if found is None:
-            return replace(report, checkpoint=NO_CHECKPOINT)
-        problems = report.problems
-        if not signer_known(self._engine, found):
-            text = "the checkpoint was signed by a key this database never announced"
-            extra = Problem(CHECKPOINT_MISMATCH, "event", found.head_seq, text)
-            problems = (*problems, extra)
-        return replace(report, problems=problems, checkpoint=found.describe(self._now()))
+        if checkpoint is not None:
+            found = Found((read_checkpoint(checkpoint),), ())
+        else:
+            found = found_in([self.checkpoint_folder()])
+        anchors = [c.anchor for c in found.checkpoints]
+        report = verify_database(self._engine, progress, should_cancel, anchors)
+        problems = list(report.problems)
+        for reason in found.refused:
+            problems.append(Problem(CHECKPOINT_MISMATCH, "event", 0, reason))
+        for mark in found.checkpoints:
+            if not signer_known(self._engine, mark):
+                text = "a checkpoint signed by a key this database never announced"
+                problems.append(Problem(CHECKPOINT_MISMATCH, "event", mark.head_seq, text))
+        return replace(report, problems=tuple(problems), checkpoint=_described(found, self._now()))
 
-    def checkpoint_folders(self) -> list[Path]:
-        """Where this database's checkpoints are looked for: its folder in the user's data
-        folder and the daily backup folder."""
-        url = self._engine.url.render_as_string(hide_password=True)
-        folders = [local_folder(url)]
-        with read_scope(self._engine) as session:
-            clinic = clinic_repo.get_clinic(session)
-        daily = clinic.settings.get(FOLDER_SETTING) if clinic is not None else None
-        if isinstance(daily, str) and daily:
-            folders.append(Path(daily))
-        return folders
+    def checkpoint_folder(self) -> Path:
+        """Where this database's checkpoints are kept: its folder in the user's data folder
+        (every backup and audit report writes one there). Never a folder the database
+        itself names: someone holding the file could point it at checkpoints of their own."""
+        return local_folder(self._engine.url.render_as_string(hide_password=True))
+
+
+def _described(found: Found, now: dt.datetime) -> str:
+    newest = found.newest
+    if newest is None:
+        return NO_CHECKPOINT
+    more = len(found.checkpoints) - 1
+    return newest.describe(now) + (f" (and {more} older)" if more else "")
 
 
 @contextmanager

@@ -26,11 +26,13 @@ holds patient data.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Engine, exc, func, select
+from sqlalchemy import Connection, Engine, Text, cast, exc, func, select
 
 from isoface_desk.domain.record_marks import content_hash_in
 from isoface_desk.storage.audit import event_hash
@@ -132,14 +134,15 @@ class _Run:
     total: int
     progress: Progress | None
     should_cancel: ShouldCancel | None
-    anchor: Anchor | None = None
+    anchors: Sequence[Anchor] = ()
     done: int = 0
     head: tuple[int, str] = (0, GENESIS_HASH)
     problems: dict[tuple[str, str, int], Problem] = field(default_factory=dict)
     keys: dict[str, _Key] = field(default_factory=dict)
     root: str | None = None
     root_seq: int | None = None
-    anchor_hash: str | None = None  # the hash found at the anchor's seq
+    anchor_hashes: dict[int, str] = field(default_factory=dict)  # found at anchors' seqs
+    anchor_seqs: set[int] = field(default_factory=set)
     sealed: int = 0
     legacy: int = 0
 
@@ -158,9 +161,10 @@ def verify_database(
     engine: Engine,
     progress: Progress | None = None,
     should_cancel: ShouldCancel | None = None,
-    anchor: Anchor | None = None,
+    anchors: Sequence[Anchor] = (),
 ) -> VerifyReport:
-    """Recompute every hash and check every seal, and the chain against `anchor` if given.
+    """Recompute every hash and check every seal, and the chain against every checkpoint
+    in `anchors` (all of them: one forged to match cannot hide another that does not).
     `progress(done, total)` is called after each batch; `should_cancel()` returning True
     stops early with `cancelled=True`."""
     bind = engine
@@ -168,7 +172,7 @@ def verify_database(
         bind = engine.execution_options(isolation_level="REPEATABLE READ")
     try:
         with bind.connect() as conn, conn.begin():
-            return _verify(conn, progress, should_cancel, anchor)
+            return _verify(conn, progress, should_cancel, anchors)
     except exc.DBAPIError as err:
         raise translate_error(err) from err
 
@@ -177,17 +181,19 @@ def _verify(
     conn: Connection,
     progress: Progress | None,
     should_cancel: ShouldCancel | None,
-    anchor: Anchor | None,
+    anchors: Sequence[Anchor],
 ) -> VerifyReport:
     n_events = int(conn.scalar(select(func.count()).select_from(AuditEventRow)) or 0)
     n_records = int(conn.scalar(select(func.count()).select_from(SignedRecordRow)) or 0)
-    run = _Run(n_events + n_records, progress, should_cancel, anchor)
+    run = _Run(n_events + n_records, progress, should_cancel, anchors)
+    run.anchor_seqs = {a.head_seq for a in anchors}
     if run.progress is not None:
         run.progress(0, run.total)
     finished = _check_chain(conn, run) and _check_records(conn, run)
     if finished:
         _check_key_table(conn, run)
-        _check_anchor(run, n_records)
+        for anchor in anchors:
+            _check_anchor(run, anchor, n_records)
     problems = tuple(sorted(run.problems.values(), key=lambda p: (p.target, p.id, p.kind)))
     return VerifyReport(
         records=n_records,
@@ -219,21 +225,28 @@ _EVENT_COLUMNS = (
 
 def _check_chain(conn: Connection, run: _Run) -> bool:
     last_seq, last_hash = 0, GENESIS_HASH
+    columns = (*_EVENT_COLUMNS, *_raw(conn, AuditEventRow.time))
     while True:
-        rows = conn.execute(
-            select(*_EVENT_COLUMNS)
-            .where(AuditEventRow.seq > last_seq)
-            .order_by(AuditEventRow.seq)
-            .limit(EVENT_BATCH)
-        ).all()
+        rows = _fetch(
+            conn,
+            select(*columns).order_by(AuditEventRow.seq),
+            AuditEventRow.seq,
+            last_seq,
+            EVENT_BATCH,
+            lambda seq: run.add(EVENT_EDITED, "event", seq, UNREADABLE),
+        )
         if not rows:
             return True
         signed: list[tuple[int, int]] = []
         for row in rows:
-            _check_event(row, last_seq, last_hash, run)
-            _check_event_seal(row, run)
-            if run.anchor is not None and row.seq == run.anchor.head_seq:
-                run.anchor_hash = row.hash
+            if isinstance(row, _Skipped):
+                last_seq = row.id
+                continue
+            seq = int(row.seq)
+            if _guarded(run, "event", seq, partial(_check_event, row, last_seq, last_hash, run)):
+                _guarded(run, "event", seq, partial(_check_event_seal, row, run))
+            if row.seq in run.anchor_seqs:
+                run.anchor_hashes[int(row.seq)] = row.hash
             if row.action == SIGN_ACTION and row.target_kind == RECORD_TARGET:
                 record_id = _as_int(row.target_id)
                 if record_id is not None:
@@ -271,6 +284,8 @@ def _check_event(row: Any, last_seq: int, last_hash: str, run: _Run) -> None:
         recomputed = ""
     if recomputed != row.hash:
         run.add(EVENT_EDITED, "event", seq, "its fields do not match its hash")
+    if _raw_mismatch(row, "time"):
+        run.add(EVENT_EDITED, "event", seq, "its time is not stored as the app writes it")
 
 
 def _details(row: Any) -> dict[str, Any]:
@@ -312,12 +327,15 @@ def _check_event_seal(row: Any, run: _Run) -> None:
     seq = int(row.seq)
     if row.action == KEY_ISSUED:
         _announce_key(row, details, run)
-    elif row.action == KEY_RETIRED:
-        known = run.keys.get(str(details.get("fingerprint")))
-        if known is not None and known.retired_seq is None:
-            known.retired_seq = seq
-    if SEAL in details and not _seal_ok(row, details, _seal_key(details, run)):
+    sealed = SEAL in details and _seal_ok(row, details, _seal_key(details, run))
+    if SEAL in details and not sealed:
         run.add(SEAL_BROKEN, "event", seq, "its seal does not match an announced key")
+    if row.action == KEY_RETIRED:  # only an endorsed retirement retires a key
+        known = run.keys.get(str(details.get("fingerprint")))
+        if SEAL not in details:
+            run.add(NOT_SEALED, "event", seq, "a key retirement without a seal")
+        elif sealed and known is not None and known.retired_seq is None:
+            known.retired_seq = seq
 
 
 def _announce_key(row: Any, details: dict[str, Any], run: _Run) -> None:
@@ -372,14 +390,12 @@ def _check_key_table(conn: Connection, run: _Run) -> None:
             run.add(KEY_EDITED, "event", key.issued_seq, "the key it announced is gone")
 
 
-def _check_anchor(run: _Run, n_records: int) -> None:
-    anchor = run.anchor
-    if anchor is None:
-        return
+def _check_anchor(run: _Run, anchor: Anchor, n_records: int) -> None:
     seq = anchor.head_seq
-    if anchor.head_seq > 0 and run.anchor_hash is None:
+    found = run.anchor_hashes.get(seq)
+    if anchor.head_seq > 0 and found is None:
         run.add(CHECKPOINT_MISMATCH, "event", seq, "events up to the checkpoint are gone")
-    elif anchor.head_seq > 0 and run.anchor_hash != anchor.head_hash:
+    elif anchor.head_seq > 0 and found != anchor.head_hash:
         run.add(CHECKPOINT_MISMATCH, "event", seq, "the chain was rewritten since the checkpoint")
     if anchor.root is not None and anchor.root != run.root:
         run.add(CHECKPOINT_MISMATCH, "event", seq, "the root key differs from the checkpoint's")
@@ -447,40 +463,64 @@ _RECORD_COLUMNS = (
 
 def _check_records(conn: Connection, run: _Run) -> bool:
     last_id = 0
+    raw = _raw(conn, SignedRecordRow.created_at, SignedRecordRow.visit_date,
+               SignedRecordRow.has_justified_warnings, RecordPdfRow.created_at)  # fmt: skip
+    query = (
+        select(*_RECORD_COLUMNS, *raw)
+        .outerjoin(RecordPdfRow, RecordPdfRow.record_id == SignedRecordRow.id)
+        .order_by(SignedRecordRow.id)
+    )
     while True:
-        rows = conn.execute(
-            select(*_RECORD_COLUMNS)
-            .outerjoin(RecordPdfRow, RecordPdfRow.record_id == SignedRecordRow.id)
-            .where(SignedRecordRow.id > last_id)
-            .order_by(SignedRecordRow.id)
-            .limit(RECORD_BATCH)
-        ).all()
+        rows = _fetch(
+            conn,
+            query,
+            SignedRecordRow.id,
+            last_id,
+            RECORD_BATCH,
+            lambda rid: run.add(CONTENT_EDITED, "record", rid, UNREADABLE),
+        )
         if not rows:
             return True
-        sign_events = _sign_events(conn, [int(row.id) for row in rows])
+        sign_events = _sign_events(conn, [int(row.id) for row in rows], run)
         for row in rows:
-            _check_record(row, sign_events.get(int(row.id)), run)
+            if not isinstance(row, _Skipped):
+                check = partial(_check_record, row, sign_events.get(int(row.id)), run)
+                _guarded(run, "record", int(row.id), check)
         last_id = int(rows[-1].id)
         if not run.step(len(rows)):
             return False
 
 
-def _sign_events(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[Any, dict[str, Any]]]:
+def _sign_events(
+    conn: Connection, ids: Iterable[int], run: _Run
+) -> dict[int, tuple[Any, dict[str, Any]]]:
     """The first sign event of each record id, with its details parsed.
 
     The action is compared here, not in SQL: with `action = 'sign'` in the WHERE clause
     SQLite chose the (action, time) index and read every sign event for each batch, which
     made verify quadratic (hours for a million records); by target it reads a few rows."""
-    rows = conn.execute(
+    query = (
         select(*_EVENT_COLUMNS)
         .where(AuditEventRow.target_kind == RECORD_TARGET)
-        .where(AuditEventRow.target_id.in_([str(i) for i in ids]))
         .order_by(AuditEventRow.seq)
     )
+    try:
+        rows = conn.execute(query.where(AuditEventRow.target_id.in_([str(i) for i in ids]))).all()
+    except (ValueError, TypeError, OverflowError, exc.StatementError):
+        rows = []  # an unreadable event (reported by the chain pass): one id at a time
+        for ident in ids:
+            try:
+                rows.extend(conn.execute(query.where(AuditEventRow.target_id == str(ident))))
+            except (ValueError, TypeError, OverflowError, exc.StatementError):
+                continue
     found: dict[int, tuple[Any, dict[str, Any]]] = {}
     for row in rows:
         record_id = _as_int(row.target_id)
-        if row.action != SIGN_ACTION or record_id is None or record_id in found:
+        if row.action != SIGN_ACTION or record_id is None:
+            continue
+        if record_id in found:
+            kind = SEAL_BROKEN if SEAL in _details(row) else NOT_SEALED
+            run.add(kind, "record", record_id, f"a second sign event (event {row.seq})")
             continue
         found[record_id] = (row, _details(row))
     return found
@@ -502,6 +542,9 @@ def _check_record(row: Any, event: tuple[Any, dict[str, Any]] | None, run: _Run)
     _check_pdf(row, sign, run)
     if event is not None:
         _check_record_seal(row, event, run)
+    for table, name in _RECORD_RAW:
+        if _raw_mismatch(row, name, table):
+            run.add(CONTENT_EDITED, "record", rid, "a value is not stored as the app writes it")
 
 
 def _check_record_seal(row: Any, event: tuple[Any, dict[str, Any]], run: _Run) -> None:
@@ -588,6 +631,82 @@ def _columns_match(row: Any, content: bytes) -> bool:
         row.pdf_created_at,
     )
     return expected == stored
+
+
+UNREADABLE = "its stored values cannot be read (changed behind the application)"
+#: How SQLite holds what the application writes (SQLAlchemy's text formats, 0/1 flags):
+#: other text that parses to the same value would pass the hashes but not SQL queries.
+_SQLITE_FORMATS = {
+    "time": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}"),
+    "created_at": re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}"),
+    "visit_date": re.compile(r"\d{4}-\d\d-\d\d"),
+    "has_justified_warnings": re.compile(r"[01]"),
+}
+
+
+_RECORD_RAW = (
+    ("signed_record", "created_at"),
+    ("signed_record", "visit_date"),
+    ("signed_record", "has_justified_warnings"),
+    ("signed_record_pdf", "created_at"),
+)
+
+
+def _raw(conn: Connection, *columns: Any) -> tuple[Any, ...]:
+    """On SQLite, each column also as its stored text (`<table>_<name>_raw`)."""
+    if conn.dialect.name != "sqlite":
+        return ()
+    return tuple(cast(c, Text).label(f"{c.table.name}_{c.key}_raw") for c in columns)
+
+
+def _raw_mismatch(row: Any, name: str, table: str = "audit_event") -> bool:
+    raw = getattr(row, f"{table}_{name}_raw", None)
+    if raw is None:
+        return False
+    return _SQLITE_FORMATS[name].fullmatch(str(raw)) is None
+
+
+def _fetch(
+    conn: Connection,
+    query: Any,
+    key: Any,
+    last: int,
+    limit: int,
+    unreadable: Callable[[int], None],
+) -> list[Any]:
+    """The next batch after `last`; a row whose stored values cannot be converted (text
+    where a date was, say) is reported through `unreadable` and skipped, never a crash."""
+    try:
+        return list(conn.execute(query.where(key > last).limit(limit)).all())
+    except (ValueError, TypeError, OverflowError, exc.StatementError):
+        pass
+    keys = list(conn.scalars(select(key).where(key > last).order_by(key).limit(limit)))
+    rows: list[Any] = []
+    for ident in keys:
+        try:
+            rows.extend(conn.execute(query.where(key == ident)).all())
+        except (ValueError, TypeError, OverflowError, exc.StatementError):
+            unreadable(int(ident))
+            rows.append(_Skipped(int(ident)))  # reported: only moves the scan on
+    return rows
+
+
+@dataclass(frozen=True)
+class _Skipped:
+    """An unreadable row, already reported: only its key moves the scan on."""
+
+    id: int
+
+
+def _guarded(run: _Run, target: str, ident: int, check: Callable[[], None]) -> bool:
+    """Run one row's check; a value of the wrong type is a problem, not a crash."""
+    try:
+        check()
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, UnicodeError):
+        kind = EVENT_EDITED if target == "event" else CONTENT_EDITED
+        run.add(kind, target, ident, UNREADABLE)
+        return False
+    return True
 
 
 def _as_int(value: str) -> int | None:

@@ -479,15 +479,9 @@ def test_key_from_the_file(clinic: Clinic, template: Template) -> None:
     assert genuine.ok and genuine.record_id == template.records[0], genuine.problems
 
 
-# -- what verify does not catch (xfail, strict) -----------------------------------------
+# -- gaps the first battery found, now caught -------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GAP: storage.integrity checks the seal of only the FIRST sign event of each "
-    "record (_sign_events) and skips sign events in _check_event_seal, so a second sign "
-    "event for a signed record, unsealed or sealed by any key, is never checked",
-)
 @pytest.mark.parametrize("sealer", ["unsealed", "sealed by the attacker's key"])
 def test_second_sign_event(clinic: Clinic, template: Template, sealer: str) -> None:
     first = template.records[0]
@@ -500,13 +494,6 @@ def test_second_sign_event(clinic: Clinic, template: Template, sealer: str) -> N
     caught(clinic, (SEAL_BROKEN if key else NOT_SEALED, "record", first))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GAP: an unsealed 'key retired' event is accepted (_check_event_seal checks a "
-    "seal only when there is one) and retires the key in verify's view: the prescriber's "
-    "next genuine sign-in and record are then reported 'seal broken' (measured by hand: "
-    "event 41 and record 5 after one real signature). The app always seals retirements.",
-)
 def test_forged_key_retirement(clinic: Clinic, template: Template) -> None:
     with kit.tampering(clinic.path) as conn:
         fingerprint = kit.key_event(conn, template.prescriber_id).target_id
@@ -552,14 +539,6 @@ def _shift_time(conn: sqlite3.Connection, template: Template) -> Callable[[Clini
     return lambda clinic: _since(clinic, sign.seq, since) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GAP: verify compares values as Python reads them: has_justified_warnings "
-    "stored as 2 reads True, and an event time stored with a -05:00 offset reads as the "
-    "same instant (same hash, same seal), but SQL compares the stored values: the record "
-    "drops out of the auditor's 'justified warnings' filter and the event out of a "
-    "time-range query, and verify passes",
-)
 @pytest.mark.parametrize("edit", [_hide_justified, _shift_time], ids=["boolean 2", "time"])
 def test_equal_for_verify_only(
     clinic: Clinic, template: Template, edit: Callable[..., Callable[[Clinic], Any]]
@@ -580,15 +559,6 @@ MALFORMED = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(TypeError, ValueError, IsofaceError),
-    reason="GAP: a value of the wrong storage type makes verify raise (TypeError in "
-    "_check_record's bytes(row.content), ValueError/TypeError from SQLAlchemy's date "
-    "parsing, JSONDecodeError for a JSON column; the CLI prints a traceback) instead of "
-    "naming the record or event; the PDF as TEXT raises StorageError whose message "
-    "quotes the PDF's first bytes",
-)
 @pytest.mark.parametrize("case", list(MALFORMED))
 def test_malformed_value(clinic: Clinic, template: Template, case: str) -> None:
     table, assignment, key = MALFORMED[case]
@@ -599,14 +569,6 @@ def test_malformed_value(clinic: Clinic, template: Template, case: str) -> None:
     caught(clinic)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GAP: verify trusts the newest checkpoint (highest event, then latest time) of "
-    "its data folder AND of the daily backup folder the database itself names "
-    "(clinic.settings.backup_folder), and accepts unsigned checkpoints (signer_known is "
-    "True without a signer): an attacker who can write one file anywhere the verifying "
-    "machine reads (e.g. beside the database on its share) outvotes the real checkpoint",
-)
 @pytest.mark.parametrize("attack", ["late view edited, unsigned", "total rewrite, signed"])
 def test_forged_checkpoint(clinic: Clinic, template: Template, attack: str) -> None:
     with kit.tampering(clinic.path) as conn:
@@ -619,13 +581,6 @@ def test_forged_checkpoint(clinic: Clinic, template: Template, attack: str) -> N
     caught(clinic, CHECKPOINT_MISMATCH)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GAP: DocumentService.verify_pdf trusts every certificate of a 'key issued' "
-    "event (keys_repo.announced_certificates) without checking the announcement's seal, "
-    "so a PDF signed with the attacker's key, announced in the file and stored as a "
-    "forged record, is accepted as genuine (full verify does name the forgery)",
-)
 def test_verify_pdf_and_a_forged_announcement(clinic: Clinic, template: Template) -> None:
     key = kit.AttackerKey.make("Dermatologist User")
     forged_pdf = _attacker_pdf(key)

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from isoface_desk.documents.signing import validate_pdf
 from isoface_desk.errors import InputError
 from isoface_desk.services import checkpoints
-from isoface_desk.services.backup import BackupService
+from isoface_desk.services.backup import BackupService, restore
 from isoface_desk.services.integrity import (
     CHECKPOINT_MISMATCH,
     NO_CHECKPOINT,
@@ -136,6 +136,10 @@ def test_a_backup_writes_a_signed_checkpoint_verify_compares_with(
     assert "signed by admin-user" in report.checkpoint
     given = IntegrityService(engine).verify(checkpoint=written[0])
     assert given.ok and str(body["head_seq"]) in given.checkpoint
+    paired = tmp_path / "backup.sqlite3.checkpoint.json"
+    assert json.loads(paired.read_text()) == body  # the same head, kept with the copy
+    restored = restore(tmp_path / "backup.sqlite3", f"sqlite:///{tmp_path / 'restored.sqlite3'}")
+    assert restored.report.ok and paired.name in restored.report.checkpoint
 
 
 def test_an_edited_checkpoint_is_refused_and_one_from_elsewhere_fails(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from isoface_desk.storage.canonical import loads
 from isoface_desk.storage.models import AuditEventRow, SigningKeyRow
-from isoface_desk.storage.seals import KEY_ISSUED
+from isoface_desk.storage.seals import KEY_ISSUED, SEAL, PublicKey, statement
 
 
 @dataclass(frozen=True)
@@ -100,19 +100,47 @@ def retire(session: Session, key_id: int, at: dt.datetime) -> None:
 
 
 def announced_certificates(session: Session) -> list[bytes]:
-    """Every certificate the chain announced ("key issued" events, and the legacy clinic
-    certificate the root's event carries), oldest first: what a signed PDF may be signed
-    with. (Verify checks the announcements themselves; this only reads them.)"""
-    rows = session.scalars(
-        select(AuditEventRow.details)
-        .where(AuditEventRow.action == KEY_ISSUED)
-        .order_by(AuditEventRow.seq)
-    )
+    """The certificates a signed PDF may be signed with, oldest first: each announced by a
+    "key issued" event whose seal checks against the root or a key trusted before it (and
+    the legacy clinic certificate the root's event carries). A key announced without an
+    endorsement is left out. (Only verify checks the chain around them.)"""
+    rows = session.execute(
+        select(AuditEventRow).where(AuditEventRow.action == KEY_ISSUED).order_by(AuditEventRow.seq)
+    ).scalars()
+    trusted: dict[str, PublicKey] = {}
     found: list[bytes] = []
-    for text in rows:
-        details = loads(text)
-        for name in ("legacy_certificate", "certificate"):
-            value = details.get(name) if isinstance(details, dict) else None
-            if isinstance(value, str):
-                found.append(value.encode("ascii"))
+    for row in rows:
+        pem = _endorsed(row, trusted)
+        if pem is not None:
+            found.append(pem)
     return found
+
+
+def _endorsed(row: AuditEventRow, trusted: dict[str, PublicKey]) -> bytes | None:
+    """The certificate(s) the event announces if its seal checks; it then joins `trusted`."""
+    root = not trusted
+    try:
+        details = loads(row.details)
+        public = PublicKey.from_pem(str(details["certificate"]))
+        seal = details[SEAL]
+        if root and details.get("root") is not True:
+            return None
+        signer = public if root else trusted[seal["key"]]
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+    data = statement(
+        seq=row.seq,
+        time=row.time,
+        actor=row.actor,
+        action=row.action,
+        target_kind=row.target_kind,
+        target_id=row.target_id,
+        details=details,
+        prev_hash=row.prev_hash,
+    )
+    if not signer.verifies(data, seal.get("sig")):
+        return None
+    trusted[public.fingerprint] = public
+    pem = str(details["certificate"]).encode("ascii")
+    legacy = details.get("legacy_certificate") if root else None
+    return pem + legacy.encode("ascii") if isinstance(legacy, str) else pem
