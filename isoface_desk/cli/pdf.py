@@ -1,7 +1,8 @@
 """`isoface-desk verify-pdf FILE` and `isoface-desk export-pdf (--record ID | --latest) --out FILE`.
 
 verify-pdf needs no login and prints no patient data: exit 0 with the record id when the
-file's signature is valid for the clinic certificate in the database and the file is
+file's signature is valid for a certificate the database announced (each person's
+signing key, retired ones included) and the file is
 byte-identical to a stored record; exit 1 with one line per failed check (signature
 invalid, unknown signer, no matching record, modified).
 
@@ -34,7 +35,7 @@ def _register_verify(subparsers: Any) -> None:
         "verify-pdf",
         help="check a printed or exported record PDF: clinic signature and stored copy",
         description=(
-            "Validate the PDF's digital signature offline against the clinic certificate in "
+            "Validate the PDF's digital signature offline against the certificates announced in "
             "the database, and check that the file is byte-identical to a stored signed "
             "record. Exit 0 printing the record id; exit 1 saying what failed (signature "
             "invalid, unknown signer, no matching record, modified). No login needed; no "

@@ -34,7 +34,6 @@ from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 
 from isoface_desk.documents.signing import load_pem_signer, sign_pdf
-from isoface_desk.errors import IsofaceError
 from isoface_desk.services.documents_service import UNKNOWN_SIGNER, documents_at
 from isoface_desk.services.integrity import (
     CHAIN_REORDERED,

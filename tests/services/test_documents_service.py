@@ -43,12 +43,12 @@ from isoface_desk.storage.audit import events_for_target
 from isoface_desk.storage.db import read_scope
 from tests.documents.pdftools import all_text, ink_fraction, pdffonts, render, squash
 from tests.pdf_world import (
-    genuine_signer,
     SCRIPT_NAMES,
     WARNED_NAME,
     PdfWorld,
     build_world,
     clinic_cert,
+    genuine_signer,
     world_fixtures,
 )
 

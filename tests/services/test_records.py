@@ -21,7 +21,6 @@ from isoface_desk.services.demo_visits import JUSTIFICATIONS, Twist
 from isoface_desk.services.records import SignatureInput, SignedVisit, SigningRefused
 from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.integrity import verify_database
-from isoface_desk.storage.repositories import clinic as clinic_repo
 from isoface_desk.storage.repositories import records as records_repo
 from tests.pdf_world import clinic_cert
 from tests.services.conftest import (

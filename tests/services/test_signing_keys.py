@@ -132,13 +132,15 @@ def test_a_backup_writes_a_signed_checkpoint_verify_compares_with(
     body = json.loads(written[0].read_text())
     assert body["signer"] == _key(world, admin.user_id).fingerprint and body["signature"]
     report = IntegrityService(engine).verify()
-    assert report.ok and report.checkpoint.startswith(f"compared with checkpoint {written[0].name} of ")
+    expected = f"compared with checkpoint {written[0].name} of "
+    assert report.ok and report.checkpoint.startswith(expected)
     assert "signed by admin-user" in report.checkpoint
     given = IntegrityService(engine).verify(checkpoint=written[0])
     assert given.ok and str(body["head_seq"]) in given.checkpoint
     paired = tmp_path / "backup.sqlite3.checkpoint.json"
     assert json.loads(paired.read_text()) == body  # the same head, kept with the copy
-    restored = restore(tmp_path / "backup.sqlite3", f"sqlite:///{tmp_path / 'restored.sqlite3'}")
+    copy_url = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+    restored = restore(tmp_path / "backup.sqlite3", copy_url)
     assert restored.report.ok and paired.name in restored.report.checkpoint
 
 

@@ -160,8 +160,9 @@ class IntegrityPanel(QWidget):
             self._end(f"{OK_TEXT}: {report.summary()}.{checked} Chain head: {head} (note it "
                       "down outside the database).")  # fmt: skip
         else:
-            self._end(f"{len(report.problems)} problem(s) found ({report.summary()}).{checked} "
-                      "Do not rely on the records named below; tell the administrator.")  # fmt: skip
+            found = f"{len(report.problems)} problem(s) found ({report.summary()})."
+            self._end(f"{found}{checked} Do not rely on the records named below; tell the "
+                      "administrator.")  # fmt: skip
         self.finished.emit(report)
 
     def _on_task_failed(self, error: Exception) -> None:
