@@ -14,8 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from isoface_desk.errors import StorageError
 from isoface_desk.services.demo import seed_demo
 from isoface_desk.services.passwords import DEMO_PASSWORD
+from isoface_desk.storage import sqlcipher
+from isoface_desk.storage.backup import backup_sqlite
 from tests.cli.child import run_cli
 from tests.cli.mounts import fill, tmpfs
 
@@ -95,3 +98,38 @@ def test_a_folder_that_cannot_be_written_is_named(demo_db: str, tmp_path: Path) 
         upgraded = plain_failure(run_cli(into, dict(os.environ), "db", "upgrade"))
         assert f"The database cannot be created in {locked}: the folder is read-only" in upgraded
         assert list(locked.iterdir()) == []
+
+
+def test_a_backup_that_fails_while_finishing_leaves_no_wal_or_shm(
+    demo_db: str, tmp_path: Path
+) -> None:
+    """Just enough room for the copied pages, not for switching the copy's journal: the old
+    cleanup removed only the .part file and left .part-wal and .part-shm behind."""
+    size = Path(demo_db.removeprefix("sqlite:///")).stat().st_size
+    failed = 0
+    with tmpfs(tmp_path / "disk", "4m") as disk:
+        for extra in range(0, 64 * 1024, 4096):
+            for old in disk.iterdir():
+                old.unlink()
+            fill(disk, leave_bytes=size + extra)
+            try:
+                backup_sqlite(demo_db, disk / "b.sqlite3")
+            except StorageError as err:
+                assert str(err).startswith(f"No space left on {disk}")
+                failed += 1
+                assert sorted(p.name for p in disk.iterdir()) == ["filler"]
+            else:
+                assert sorted(p.name for p in disk.iterdir()) == ["b.sqlite3", "filler"]
+    assert failed, "the disk never ran out: the test did not test anything"
+
+
+@pytest.mark.skipif(not sqlcipher.available(), reason="sqlcipher3 is not installed")
+def test_an_encrypted_copy_onto_a_full_disk_leaves_nothing(demo_db: str, tmp_path: Path) -> None:
+    size = Path(demo_db.removeprefix("sqlite:///")).stat().st_size
+    env = {**signed_in(), sqlcipher.PASSPHRASE_ENV: "a passphrase long enough"}
+    with tmpfs(tmp_path / "disk", "4m") as disk:
+        fill(disk, leave_bytes=size + size // 2)  # the plain copy fits, the encrypted not
+        out = disk / "encrypted.sqlite3"
+        done = run_cli(demo_db, env, "backup", "--encrypt", "--out", str(out), "--user", "admin")
+        assert f"No space left on {disk}" in plain_failure(done)
+        assert sorted(p.name for p in disk.iterdir()) == ["filler"]
