@@ -22,6 +22,7 @@ bench auditor without signing in.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,11 +33,12 @@ from isoface_desk.services import sandbox
 from isoface_desk.services.audit_review import COUNT_CAP, AuditReviewService, RecordFilter
 from isoface_desk.services.context import Actor
 from isoface_desk.services.demo_people import bulk_patients
+from isoface_desk.services.signing_keys import UnlockedKey, issue_key
 from isoface_desk.storage.audit import EventSpec, append_events
 from isoface_desk.storage.bulk_records import FillPlan, fill_records, patient_ids
 from isoface_desk.storage.db import make_engine, read_scope, session_scope, sqlite_path
 from isoface_desk.storage.fresh import building, dropped_on_failure
-from isoface_desk.storage.handles import Engine
+from isoface_desk.storage.handles import Engine, Session
 from isoface_desk.storage.integrity import verify_database
 from isoface_desk.storage.migrate import upgrade
 from isoface_desk.storage.repositories import audit_queries as queries
@@ -66,14 +68,10 @@ def _timed(work: Callable[[], T]) -> tuple[T, float]:
 
 
 def _prepare(engine: Engine, records: int, echo: Callable[[str], None]) -> Actor:
+    sealers: dict[int, UnlockedKey] = {}
     with session_scope(engine) as s:
         if get_user_by_username(s, AUDITOR) is None:
-            create_user(s, username=AUDITOR, display_name="Bench Auditor", role="auditor",
-                        password_hash=NO_PASSWORD)  # fmt: skip
-            for i in range(PRESCRIBERS):
-                create_user(s, username=f"bench-derm{i}", display_name=f"Dr Bench {i:02d}",
-                            role="dermatologist", password_hash=NO_PASSWORD,
-                            licence_number=f"GMC {9000000 + i}")  # fmt: skip
+            sealers = _people(s)
         if count_patients(s) < PATIENTS:
             bulk_insert_patients(s, bulk_patients(PATIENTS))
         auditor = get_user_by_username(s, AUDITOR)
@@ -83,11 +81,35 @@ def _prepare(engine: Engine, records: int, echo: Callable[[str], None]) -> Actor
         people = [(p.id, p.username) for p in queries.people(s)
                   if p.username.startswith("bench-derm")]  # fmt: skip
     if have < records:
+        if not sealers:
+            raise InputError(
+                f"This bench database holds {have:,} records, made by an earlier run whose "
+                "signing keys are locked with a secret that run kept in memory: remove it "
+                "to bench more records."
+            )
         echo(f"adding {records - have:,} synthetic records (once; minutes for a million)…")
-        plan = FillPlan(people, patient_ids(engine, PATIENTS), seed=have + 7)
+        plan = FillPlan(people, patient_ids(engine, PATIENTS), seed=have + 7, sealers=sealers)
         fill_records(engine, records - have, plan,
                      lambda done, total: echo(f"  {done:,}/{total:,}"))  # fmt: skip
     return Actor(auditor.id, AUDITOR, "Bench Auditor", frozenset({"auditor"}))
+
+
+def _people(s: Session) -> dict[int, UnlockedKey]:
+    """The bench's auditor and prescribers, with no usable password, and their signing keys
+    (the auditor's the root) wrapped with a random secret this run keeps in memory only:
+    the records they seal verify like real ones, and nobody can sign with them later."""
+    secret = secrets.token_urlsafe(32)
+    auditor = create_user(s, username=AUDITOR, display_name="Bench Auditor", role="auditor",
+                          password_hash=NO_PASSWORD)  # fmt: skip
+    root = issue_key(s, auditor, secret, actor="bench", endorser=None, clinic_name="Bench")
+    sealers = {}
+    for i in range(PRESCRIBERS):
+        derm = create_user(s, username=f"bench-derm{i}", display_name=f"Dr Bench {i:02d}",
+                           role="dermatologist", password_hash=NO_PASSWORD,
+                           licence_number=f"GMC {9000000 + i}")  # fmt: skip
+        sealers[derm.id] = issue_key(s, derm, secret, actor="bench", endorser=root,
+                                     clinic_name="Bench")  # fmt: skip
+    return sealers
 
 
 def run(db_url: str, records: int, echo: Callable[[str], None] = print) -> Iterator[str]:

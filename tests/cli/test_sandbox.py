@@ -21,12 +21,14 @@ from isoface_desk.config import default_db_url
 from isoface_desk.errors import AuthenticationError, InputError
 from isoface_desk.services import demo_states, sandbox
 from isoface_desk.services.audit_bench import AUDITOR
+from isoface_desk.services.audit_bench import run as run_bench
 from isoface_desk.services.bundle import open_services
 from isoface_desk.services.demo import seed_demo
 from isoface_desk.services.passwords import verify_password
 from isoface_desk.services.patients import PatientData
 from isoface_desk.services.setup import ClinicData, FirstUser, GenerateCertificate
 from isoface_desk.storage.migrate import upgrade
+from isoface_desk.storage.probe import existing_tables
 from tests.cli.child import run_cli
 from tests.conftest import ROOT
 
@@ -126,14 +128,17 @@ def test_audit_bench_makes_its_own_database_and_reuses_only_that(tmp_path: Path)
     finally:
         services.close()
 
-    again = run_cli(url, env(), "audit", "bench", "--records", "30")
+    again = run_cli(url, env(), "audit", "bench", "--records", "20")  # reused as it is
     assert again.returncode == 0, again.stderr
-    assert again.stdout.startswith("records: 30\n")
+    assert again.stdout.startswith("records: 20\n")
+    more = run_cli(url, env(), "audit", "bench", "--records", "30")
+    assert more.returncode == 1  # its keys were locked with the first run's secret
+    assert "remove it to bench more records" in more.stderr
 
 
 @pytest.mark.parametrize("failure", [RuntimeError("a bug"), KeyboardInterrupt()])
 def test_a_seed_that_fails_leaves_nothing_behind(
-    failure: BaseException, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    failure: BaseException, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seed = demo_states.DemoSeeder.seed
 
@@ -143,12 +148,26 @@ def test_a_seed_that_fails_leaves_nothing_behind(
         seed(self, index, state)
 
     monkeypatch.setattr(demo_states.DemoSeeder, "seed", failing)
-    url = f"sqlite:///{tmp_path / 'made' / 'by' / 'seed' / 'demo.sqlite3'}"
+    on_sqlite = db_url.startswith("sqlite")
+    url = f"sqlite:///{tmp_path / 'made' / 'by' / 'seed' / 'demo.sqlite3'}" if on_sqlite else db_url
     with pytest.raises(type(failure)):
         seed_demo(url, 4, full_workflow=4)
-    assert list(tmp_path.iterdir()) == []  # no database, no -wal, no folder it made
+    if on_sqlite:
+        assert list(tmp_path.iterdir()) == []  # no database, no -wal, no folder it made
+    else:
+        assert existing_tables(url) == frozenset()  # every table it made dropped again
     monkeypatch.setattr(demo_states.DemoSeeder, "seed", seed)
     assert seed_demo(url, 1, full_workflow=1).patients == 1  # nothing is in the way
+
+
+def test_audit_bench_on_an_empty_server_database_marks_it(db_url: str) -> None:
+    if db_url.startswith("sqlite"):
+        pytest.skip(
+            "the SQLite case is test_audit_bench_makes_its_own_database_and_reuses_only_that"
+        )
+    lines = list(run_bench(db_url, 10, echo=lambda _text: None))
+    assert lines[0] == "records: 10" and sandbox.survey(db_url) == "bench"
+    assert list(run_bench(db_url, 12, echo=lambda _text: None))[0] == "records: 12"
 
 
 def test_a_killed_seed_leaves_no_database_under_its_name(tmp_path: Path) -> None:
