@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from alembic import command
 from sqlalchemy import MetaData, exc
 from sqlalchemy.engine import make_url
 
@@ -29,6 +30,7 @@ from isoface_desk.errors import StorageError
 from isoface_desk.fileio import fsync_folder
 from isoface_desk.storage import space, sqlcipher
 from isoface_desk.storage.db import make_engine, sqlite_path, translate_error
+from isoface_desk.storage.migrate import alembic_config
 from isoface_desk.storage.probe import OURS, existing_tables
 
 log = logging.getLogger(__name__)
@@ -76,15 +78,20 @@ def dropped_on_failure(url: str) -> Iterator[None]:
 
 
 def drop_our_tables(url: str) -> None:
-    """Drop every Isoface Desk table in the database at `url` (nothing else)."""
+    """Undo the schema in the database at `url`: the migrations' own downgrade (which also
+    drops the append-only triggers and their function), then any Isoface Desk table left
+    (Alembic keeps an empty alembic_version). Nothing else is touched."""
     tables = existing_tables(url) or frozenset()
-    ours = sorted(tables & OURS)
-    if not ours:
+    if not tables & OURS:
         return
     engine = make_engine(url)
     try:
+        with engine.begin() as conn:
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.downgrade(config, "base")
         metadata = MetaData()
-        metadata.reflect(engine, only=ours)
+        metadata.reflect(engine, only=sorted((existing_tables(url) or frozenset()) & OURS))
         metadata.drop_all(engine)
     except exc.DBAPIError as err:
         raise translate_error(err) from err
