@@ -110,6 +110,8 @@ def run_restore(args: argparse.Namespace) -> int:
     print(f"restored to {result.path}")
     for problem in result.report.problems:
         print(problem)
+    if result.report.checkpoint:
+        print(result.report.checkpoint)
     if result.report.ok:
         print(result.report.summary())
         return 0

@@ -36,8 +36,8 @@ from isoface_desk.storage.integrity import (
 from isoface_desk.storage.migrate import ensure_schema
 
 NO_CHECKPOINT = (
-    "no checkpoint found: cut-off newest events or a replaced database cannot be detected "
-    "without one (backups write them; or give one with --checkpoint FILE)"
+    "no checkpoint found: cutting off the newest events or replacing the whole database "
+    "cannot be detected without one (every backup and audit PDF report writes one)"
 )
 
 __all__ = [

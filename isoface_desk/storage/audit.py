@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from isoface_desk.storage.canonical import GENESIS_HASH, canonical_json, loads, sha256_hex
 from isoface_desk.storage.db import WRITE_OPTION
 from isoface_desk.storage.models import AuditEventRow, utcnow
-from isoface_desk.storage.seals import SEAL, Sealer, seal_value, statement
+from isoface_desk.storage.seals import SEAL, Sealer, event_material, seal_value, statement
 
 #: The key of the PostgreSQL advisory lock guarding the chain head ("ISOFACE1" in ASCII).
 CHAIN_LOCK_KEY = 0x49534F4641434531
@@ -59,16 +59,16 @@ def event_hash(
     prev_hash: str,
 ) -> str:
     """The hash of one event; `details_json` is the stored canonical JSON text."""
-    material = {
-        "seq": seq,
-        "time": time.astimezone(dt.UTC).isoformat(),
-        "actor": actor,
-        "action": action,
-        "target_kind": target_kind,
-        "target_id": target_id,
-        "details": loads(details_json),
-        "prev_hash": prev_hash,
-    }
+    material = event_material(
+        seq=seq,
+        time=time,
+        actor=actor,
+        action=action,
+        target_kind=target_kind,
+        target_id=target_id,
+        details=loads(details_json),
+        prev_hash=prev_hash,
+    )
     return sha256_hex(canonical_json(material))
 
 

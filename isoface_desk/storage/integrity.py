@@ -51,7 +51,7 @@ from isoface_desk.storage.seals import (
     SEAL,
     PublicKey,
     fingerprint_of,
-    statement,
+    row_statement,
 )
 
 CONTENT_EDITED = "content edited"
@@ -300,16 +300,7 @@ def _seal_ok(row: Any, details: dict[str, Any], key: _Key | None) -> bool:
     seal = details.get(SEAL)
     if key is None or not isinstance(seal, dict):
         return False
-    data = statement(
-        seq=int(row.seq),
-        time=row.time,
-        actor=row.actor,
-        action=row.action,
-        target_kind=row.target_kind,
-        target_id=row.target_id,
-        details=details,
-        prev_hash=row.prev_hash,
-    )
+    data = row_statement(row, details)
     return key.active_at(int(row.seq)) and key.public.verifies(data, seal.get("sig"))
 
 

@@ -52,7 +52,7 @@ def fingerprint_of(cert_pem: bytes | str) -> str:
     return hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()
 
 
-def statement(
+def event_material(
     *,
     seq: int,
     time: dt.datetime,
@@ -62,19 +62,39 @@ def statement(
     target_id: str,
     details: Mapping[str, Any],
     prev_hash: str,
-) -> bytes:
-    """The bytes a seal signs: the event as hashed, minus the seal."""
-    return canonical_json(
-        {
-            "seq": seq,
-            "time": time.astimezone(dt.UTC).isoformat(),
-            "actor": actor,
-            "action": action,
-            "target_kind": target_kind,
-            "target_id": target_id,
-            "details": {k: v for k, v in details.items() if k != SEAL},
-            "prev_hash": prev_hash,
-        }
+) -> dict[str, Any]:
+    """An audit event as it is hashed (storage.audit.event_hash) and sealed."""
+    return {
+        "seq": seq,
+        "time": time.astimezone(dt.UTC).isoformat(),
+        "actor": actor,
+        "action": action,
+        "target_kind": target_kind,
+        "target_id": target_id,
+        "details": dict(details),
+        "prev_hash": prev_hash,
+    }
+
+
+def statement(**fields: Any) -> bytes:
+    """The bytes a seal signs: the event as hashed (`event_material`'s fields), minus the
+    seal."""
+    material = event_material(**fields)
+    material["details"].pop(SEAL, None)
+    return canonical_json(material)
+
+
+def row_statement(row: Any, details: Mapping[str, Any]) -> bytes:
+    """`statement` of a stored event row whose details were parsed as `details`."""
+    return statement(
+        seq=int(row.seq),
+        time=row.time,
+        actor=row.actor,
+        action=row.action,
+        target_kind=row.target_kind,
+        target_id=row.target_id,
+        details=details,
+        prev_hash=row.prev_hash,
     )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from isoface_desk.storage.canonical import loads
 from isoface_desk.storage.models import AuditEventRow, SigningKeyRow
-from isoface_desk.storage.seals import KEY_ISSUED, SEAL, PublicKey, statement
+from isoface_desk.storage.seals import KEY_ISSUED, SEAL, PublicKey, row_statement
 
 
 @dataclass(frozen=True)
@@ -128,16 +128,7 @@ def _endorsed(row: AuditEventRow, trusted: dict[str, PublicKey]) -> bytes | None
         signer = public if root else trusted[seal["key"]]
     except (ValueError, KeyError, TypeError, IndexError):
         return None
-    data = statement(
-        seq=row.seq,
-        time=row.time,
-        actor=row.actor,
-        action=row.action,
-        target_kind=row.target_kind,
-        target_id=row.target_id,
-        details=details,
-        prev_hash=row.prev_hash,
-    )
+    data = row_statement(row, details)
     if not signer.verifies(data, seal.get("sig")):
         return None
     trusted[public.fingerprint] = public

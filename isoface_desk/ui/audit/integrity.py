@@ -33,9 +33,10 @@ log = logging.getLogger("isoface.ui.audit")
 
 PROBLEM_COLUMNS = ("Problem", "Item", "Id", "What was found")
 INTRO = (
-    "Recomputes the hash of every signed record and its PDF and checks the whole audit "
-    "chain, exactly as “isoface-desk verify” does. It runs in the background: you can keep "
-    "working, or cancel it."
+    "Recomputes the hash of every signed record and its PDF, checks each prescriber's seal "
+    "and the whole audit chain, and compares the chain with the checkpoints kept outside "
+    "the database, exactly as “isoface-desk verify” does. It runs in the background: you "
+    "can keep working, or cancel it."
 )
 
 

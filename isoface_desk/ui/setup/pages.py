@@ -157,10 +157,8 @@ class CertificatePage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("Signing certificate")
-        self.setSubTitle("This is your own signing key, the clinic's root: it endorses the "
-                         "key every colleague gets. It is kept locked with your password; "
-                         "signed records are PDF files sealed with their prescriber's key, "
-                         "so anyone can check that they were not changed.")  # fmt: skip
+        self.setSubTitle("Your own signing key, the clinic's root: it endorses your "
+                         "colleagues' keys and stays locked with your password.")  # fmt: skip
         self.generate = QRadioButton("&Generate a new self-signed certificate for this clinic")
         self.generate.setAccessibleName("Generate a new certificate")
         self.import_ = QRadioButton("&Import a PKCS#12 file (.p12 or .pfx) from a provider")
