@@ -80,7 +80,7 @@ class IntegrityService:
         if checkpoint is not None:
             found = Found((read_checkpoint(checkpoint),), ())
         else:
-            found = found_in([self.checkpoint_folder()])
+            found = found_in([self._checkpoint_folder()])
         anchors = [c.anchor for c in found.checkpoints]
         report = verify_database(self._engine, progress, should_cancel, anchors)
         problems = list(report.problems)
@@ -92,7 +92,7 @@ class IntegrityService:
                 problems.append(Problem(CHECKPOINT_MISMATCH, "event", mark.head_seq, text))
         return replace(report, problems=tuple(problems), checkpoint=_described(found, self._now()))
 
-    def checkpoint_folder(self) -> Path:
+    def _checkpoint_folder(self) -> Path:
         """Where this database's checkpoints are kept: its folder in the user's data folder
         (every backup and audit report writes one there). Never a folder the database
         itself names: someone holding the file could point it at checkpoints of their own."""
