@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "isoface_desk.cli.forms",
     "isoface_desk.cli.db",
     "isoface_desk.cli.verify",
+    "isoface_desk.cli.checkpoint",
     "isoface_desk.cli.pdf",
     "isoface_desk.cli.orders",
     "isoface_desk.cli.visit",

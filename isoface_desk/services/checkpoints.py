@@ -26,7 +26,10 @@ from typing import Any
 from isoface_desk.config import data_dir
 from isoface_desk.errors import InputError
 from isoface_desk.fileio import write_bytes_atomically
-from isoface_desk.services.signing_keys import UnlockedKey
+from isoface_desk.services.context import Actor, ServiceBase
+from isoface_desk.services.permissions import Permission
+from isoface_desk.services.signing_keys import UnlockedKey, unlocked_key
+from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.canonical import canonical_json
 from isoface_desk.storage.chain_summary import (
     announced_fingerprints,
@@ -217,3 +220,23 @@ def signer_known(engine: Engine, checkpoint: Checkpoint) -> bool:
         return True
     with read_scope(engine) as session:
         return checkpoint.signer in announced_fingerprints(session)
+
+
+class CheckpointService(ServiceBase):
+    """A checkpoint on demand (`isoface-desk checkpoint`): how a PostgreSQL clinic, which
+    backs up with pg_dump, keeps one beside its dumps. Auditors and administrators."""
+
+    def make(self, actor: Actor, folder: Path) -> list[Path]:
+        """Write a checkpoint signed with the actor's unlocked key into `folder` (which must
+        exist) and the data folder's copy; a "checkpoint" audit event before it, so the
+        checkpoint covers its own making."""
+        target = Path(folder).expanduser()
+        if not target.is_dir():
+            raise InputError(f"The folder {target} does not exist.")
+        with self._unit(actor, Permission.INTEGRITY_VERIFY) as session:
+            append_event(session, actor.username, "checkpoint", "database", "",
+                         {"folder": target.name})  # fmt: skip
+        key = unlocked_key(self.engine, actor.user_id)
+        data = current(self.engine, key, actor.username, self.now())
+        url = self.engine.url.render_as_string(hide_password=True)
+        return write(url, [target], data)

@@ -31,6 +31,7 @@ from isoface_desk.errors import AccessDenied, StorageError
 from isoface_desk.services.audit_review import AuditReviewService, RecordFilter
 from isoface_desk.services.backup import BackupService
 from isoface_desk.services.bundle import Services
+from isoface_desk.services.checkpoints import CheckpointService
 from isoface_desk.services.context import Actor, ServiceBase
 from isoface_desk.services.courses import CourseStart
 from isoface_desk.services.documents_service import DocumentService
@@ -203,6 +204,8 @@ CASES: dict[str, tuple[Permission, Prepare]] = {
     "AuditReviewService.recent_events": (
         P.AUDIT_READ, simple(lambda c, a: review(c).recent_events(a))),
     "AuditReviewService.verify": (P.INTEGRITY_VERIFY, simple(lambda c, a: review(c).verify(a))),
+    "CheckpointService.make": (P.INTEGRITY_VERIFY, simple(
+        lambda c, a: CheckpointService(c.engine, now=c.w.clock).make(a, c.tmp))),
     "ReportService.summary": (P.AUDIT_READ, simple(
         lambda c, a: ReportService(c.engine, now=c.w.clock).summary(a, RecordFilter()))),
     "ReportService.export": (P.AUDIT_READ, simple(
