@@ -141,6 +141,7 @@ class _Run:
     keys: dict[str, _Key] = field(default_factory=dict)
     root: str | None = None
     root_seq: int | None = None
+    root_time: dt.datetime | None = None
     anchor_hashes: dict[int, str] = field(default_factory=dict)  # found at anchors' seqs
     anchor_seqs: set[int] = field(default_factory=set)
     sealed: int = 0
@@ -346,7 +347,7 @@ def _announce_key(row: Any, details: dict[str, Any], run: _Run) -> None:
             run.add(KEY_UNKNOWN, "event", seq, "the first key is not a self-sealed root")
         elif not _seal_ok(row, details, key):
             run.add(SEAL_BROKEN, "event", seq, "the root key's seal does not match")
-        run.root, run.root_seq = public.fingerprint, seq
+        run.root, run.root_seq, run.root_time = public.fingerprint, seq, row.time
     elif details.get("root") is not False or _seal_key(details, run) is None:
         run.add(KEY_UNKNOWN, "event", seq, "a key not endorsed by an announced key")
         return
@@ -528,7 +529,7 @@ def _check_record(row: Any, event: tuple[Any, dict[str, Any]] | None, run: _Run)
         run.add(EVENT_MISSING, "record", rid, "its sign event is missing from the chain")
     elif sign.get("content_hash") != actual:
         run.add(CONTENT_EDITED, "record", rid, "content differs from what was signed")
-    elif not _columns_match(row, content):
+    elif not _columns_match(row, content, _legacy_until(event, run)):
         run.add(CONTENT_EDITED, "record", rid, "stored fields differ from the signed content")
     _check_pdf(row, sign, run)
     if event is not None:
@@ -574,7 +575,7 @@ def _check_pdf(row: Any, sign: dict[str, Any] | None, run: _Run) -> None:
         run.add(PDF_ALTERED, "record", rid, text)
 
 
-def _columns_match(row: Any, content: bytes) -> bool:
+def _columns_match(row: Any, content: bytes, legacy_until: dt.datetime | None) -> bool:
     try:
         payload = loads(content)
         form = payload["form"]
@@ -597,7 +598,7 @@ def _columns_match(row: Any, content: bytes) -> bool:
             payload["signatures"],
             bool(payload["justifications"]),
             signed_at,
-            signed_at if row.pdf is not None else None,
+            _pdf_time(row, signed_at, legacy_until),
         )
     except (ValueError, KeyError, TypeError):
         return False
@@ -698,6 +699,27 @@ def _guarded(run: _Run, target: str, ident: int, check: Callable[[], None]) -> b
         run.add(kind, target, ident, UNREADABLE)
         return False
     return True
+
+
+def _legacy_until(event: tuple[Any, dict[str, Any]] | None, run: _Run) -> dt.datetime | None:
+    """The root key's time for a record signed before per-person keys (no seal, before the
+    root's event; no bound while there is no root yet); None for every other record."""
+    if event is None or SEAL in event[1]:
+        return None
+    if run.root_seq is None:  # not sealed, and named so: its PDF's time adds nothing
+        return dt.datetime.max.replace(tzinfo=dt.UTC)
+    return run.root_time if int(event[0].seq) < run.root_seq else None
+
+
+def _pdf_time(row: Any, signed_at: dt.datetime, legacy_until: dt.datetime | None) -> Any:
+    """What the PDF row's time must be: the signing time. A record from before migration
+    0003 stored its PDF a moment after signing: any time from the signing to the root key's
+    is accepted there (and the value found returned, so the comparison holds)."""
+    if row.pdf is None:
+        return None
+    if legacy_until is not None and signed_at <= row.pdf_created_at <= legacy_until:
+        return row.pdf_created_at
+    return signed_at
 
 
 def _as_int(value: str) -> int | None:

@@ -4,29 +4,42 @@ that backups write outside the database, which verify compares the chain with.""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
+from sqlalchemy import text
 
-from isoface_desk.documents.signing import validate_pdf
+from isoface_desk.documents.signing import generate_clinic_certificate, validate_pdf
 from isoface_desk.errors import InputError
 from isoface_desk.services import checkpoints
 from isoface_desk.services.backup import BackupService, restore
+from isoface_desk.services.bundle import build_services
 from isoface_desk.services.checkpoints import CheckpointService
 from isoface_desk.services.integrity import (
     CHECKPOINT_MISMATCH,
     NO_CHECKPOINT,
+    NOT_SEALED,
     IntegrityService,
 )
+from isoface_desk.services.passwords import hash_password
 from isoface_desk.services.signing_keys import forget, unlock, unlocked_key, unwrap_key
-from isoface_desk.storage.db import read_scope
+from isoface_desk.storage.db import make_engine, read_scope, session_scope
+from isoface_desk.storage.migrate import upgrade
+from isoface_desk.storage.repositories import clinic as clinic_repo
 from isoface_desk.storage.repositories import keys as keys_repo
+from isoface_desk.storage.repositories import records as records_repo
+from isoface_desk.storage.repositories.patients import PatientData, add_patient
+from isoface_desk.storage.repositories.users import create_user
 from isoface_desk.storage.seals import KEY_ISSUED, KEY_RETIRED
 from tests.pdf_world import clinic_cert
 from tests.services.conftest import PASSWORD, World, example_patient, visit
 from tests.services.test_records import sign
+from tests.storage.conftest import fake_pdf, new_record
 
 NEW_PASSWORD = "Quince-lantern-77-harbour"
 
@@ -172,3 +185,47 @@ def test_an_edited_checkpoint_is_refused_and_one_from_elsewhere_fails(
     report = IntegrityService(engine).verify(checkpoint=ahead)
     assert not report.ok and {p.kind for p in report.problems} == {CHECKPOINT_MISMATCH}
     assert "unsigned" in report.checkpoint
+
+
+def test_a_database_from_before_per_person_keys_is_sealed_at_the_first_admin_sign_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migration 0003 on a database signed the old way: its records are 'not sealed' until
+    the first administrator signs in and gets the root key, whose sealed event carries the
+    old clinic certificate and fixes the older records in the chain."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0002")
+    engine = make_engine(url)
+    _, legacy_pem = generate_clinic_certificate("Old Clinic")
+    old_store = records_repo._store_pdf
+
+    def stored_a_moment_later(session: Any, stored: Any, pdf: bytes) -> Any:
+        later = replace(stored, created_at=stored.created_at + dt.timedelta(milliseconds=4))
+        return replace(old_store(session, later, pdf), created_at=stored.created_at)
+
+    monkeypatch.setattr(records_repo, "_store_pdf", stored_a_moment_later)  # the old code
+    with session_scope(engine) as s:
+        clinic_repo.save_clinic(s, clinic_repo.ClinicData("Old Clinic", "uk-mhra"))
+        s.execute(text("UPDATE clinic SET certificate_pem = :p"), {"p": legacy_pem})
+        boss = create_user(s, username="boss", display_name="Boss", role="admin",
+                           password_hash=hash_password(PASSWORD))  # fmt: skip
+        data = PatientData("Old", "Patient", dt.date(2000, 1, 1), "female", "OLD-1", True)
+        patient_id = add_patient(s, data).id
+        record = records_repo.insert_signed_record(
+            s, new_record(patient_id, boss.id), actor="boss", pdf_builder=fake_pdf
+        )
+    monkeypatch.undo()
+    engine.dispose()
+    upgrade(url)
+    services = build_services(make_engine(url))
+    try:
+        before = IntegrityService(services.engine).verify()
+        assert {(p.kind, p.id) for p in before.problems} == {(NOT_SEALED, record.id)}
+        services.auth.login("boss", PASSWORD)
+        after = IntegrityService(services.engine).verify()
+        assert after.ok and after.legacy_records == 1, after.problems
+        with read_scope(services.engine) as session:
+            assert legacy_pem in b"".join(keys_repo.announced_certificates(session))
+            assert clinic_repo.legacy_certificate(session) is None
+    finally:
+        services.close()
