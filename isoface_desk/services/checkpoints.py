@@ -3,13 +3,15 @@
 A checkpoint is a small JSON file: the newest event's number and hash, the number of
 signed records, the root key's fingerprint, when it was made and by whom, signed with the
 maker's unlocked key (its certificate inside). Someone holding only the database file
-cannot reach it: verify compares the chain with the newest checkpoint it finds, so cutting
-off the newest events, re-chaining them or replacing the whole database is seen.
+cannot reach it: verify compares the chain with every checkpoint in the database's own
+folder (storage.integrity's anchors: the event's hash, the root, the record count and the
+signing key as announced), so cutting off the newest events, re-chaining them or
+replacing the whole database is seen.
 
-Written with every backup (beside the backup, e.g. the daily backup folder), on every
-audit PDF report (its head is printed there), and kept in the user's data folder under
-the database's location (`data_dir()/checkpoints/<key>/`). `verify --checkpoint FILE`
-takes one by hand.
+Written with every backup (beside it, and as `<backup>.checkpoint.json`, which restore
+compares the copy with), beside every audit PDF report (which prints the head), by
+`isoface-desk checkpoint`, and each time into the user's data folder under the database's
+location (`data_dir()/checkpoints/<key>/`). `verify --checkpoint FILE` takes one by hand.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ from isoface_desk.services.signing_keys import UnlockedKey, unlocked_key
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.canonical import canonical_json
 from isoface_desk.storage.chain_summary import (
-    announced_fingerprints,
     chain_summary,
     location_key,
 )
@@ -61,7 +62,7 @@ class Checkpoint:
 
     @property
     def anchor(self) -> Anchor:
-        return Anchor(self.head_seq, self.head_hash, self.records, self.root)
+        return Anchor(self.head_seq, self.head_hash, self.records, self.root, self.signer)
 
     def describe(self, now: dt.datetime) -> str:
         """'compared with checkpoint <file> of 2026-12-01 09:00 UTC (3 days old), …'"""
@@ -212,14 +213,6 @@ def found_in(folders: Iterable[Path]) -> Found:
             except InputError as exc:
                 refused.append(str(exc))
     return Found(tuple(good), tuple(refused))
-
-
-def signer_known(engine: Engine, checkpoint: Checkpoint) -> bool:
-    """True when the checkpoint's signing key is one the database announced."""
-    if checkpoint.signer is None:
-        return True
-    with read_scope(engine) as session:
-        return checkpoint.signer in announced_fingerprints(session)
 
 
 class CheckpointService(ServiceBase):

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from isoface_desk.services.checkpoints import Found, found_in, local_folder, signer_known
+from isoface_desk.services.checkpoints import Found, found_in, local_folder
 from isoface_desk.services.checkpoints import read as read_checkpoint
 from isoface_desk.services.context import Clock, utc_now
 from isoface_desk.storage.db import Engine, make_engine, require_existing
@@ -83,13 +83,8 @@ class IntegrityService:
             found = found_in([self._checkpoint_folder()])
         anchors = [c.anchor for c in found.checkpoints]
         report = verify_database(self._engine, progress, should_cancel, anchors)
-        problems = list(report.problems)
-        for reason in found.refused:
-            problems.append(Problem(CHECKPOINT_MISMATCH, "event", 0, reason))
-        for mark in found.checkpoints:
-            if not signer_known(self._engine, mark):
-                text = "a checkpoint signed by a key this database never announced"
-                problems.append(Problem(CHECKPOINT_MISMATCH, "event", mark.head_seq, text))
+        refused = (Problem(CHECKPOINT_MISMATCH, "event", 0, why) for why in found.refused)
+        problems = (*report.problems, *refused)
         return replace(report, problems=tuple(problems), checkpoint=_described(found, self._now()))
 
     def _checkpoint_folder(self) -> Path:

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from isoface_desk.documents.signing import ClinicSigner, generate_certificate, load_pem_signer
 from isoface_desk.errors import InputError
+from isoface_desk.services.context import utc_now
 from isoface_desk.services.passwords import (
     ARGON2_MEMORY_KIB,
     ARGON2_PARALLELISM,
@@ -44,8 +45,13 @@ from isoface_desk.storage.handles import Engine, Session
 from isoface_desk.storage.repositories import clinic as clinic_repo
 from isoface_desk.storage.repositories import keys as keys_repo
 from isoface_desk.storage.repositories.users import User
-from isoface_desk.storage.seals import KEY_ISSUED, KEY_RETIRED, KEY_TARGET, sign_with
-from isoface_desk.storage.seals import fingerprint_of as fingerprint_of
+from isoface_desk.storage.seals import (
+    KEY_ISSUED,
+    KEY_RETIRED,
+    KEY_TARGET,
+    fingerprint_of,
+    sign_with,
+)
 
 log = logging.getLogger("isoface.keys")
 
@@ -226,7 +232,7 @@ def issue_key(
         certificate_pem=material.cert_pem,
         wrapped_key=wrapped,
         wrap=params,
-        issued_at=_now(),
+        issued_at=utc_now(),
     )
     unlocked = UnlockedKey(user.id, fingerprint, material.cert_pem, material.key)
     details: dict[str, Any] = {
@@ -250,7 +256,7 @@ def issue_key(
 def retire_keys(session: Session, user: User, *, actor: str, sealer: UnlockedKey | None) -> None:
     """Retire the user's active key (after a reset: the old password no longer opens it)."""
     while (stored := keys_repo.active_key(session, user.id)) is not None:
-        keys_repo.retire(session, stored.id, _now())
+        keys_repo.retire(session, stored.id, utc_now())
         details = {"user_id": user.id, "fingerprint": stored.fingerprint}
         append_event(
             session, actor, KEY_RETIRED, KEY_TARGET, stored.fingerprint, details, sealer=sealer
@@ -282,12 +288,6 @@ def require_key(session: Session, user_id: int, password: str) -> UnlockedKey:
     if unlocked is None:
         raise InputError(NO_KEY)
     return unlocked
-
-
-def _now() -> Any:
-    from isoface_desk.storage.models import utcnow
-
-    return utcnow()
 
 
 # ------------------------------------------------------------------ the session's keys

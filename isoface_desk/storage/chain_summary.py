@@ -39,12 +39,6 @@ def chain_summary(session: Session) -> ChainSummary:
     return ChainSummary(seq, head, records, root if isinstance(root, str) else None)
 
 
-def announced_fingerprints(session: Session) -> set[str]:
-    return set(
-        session.scalars(select(AuditEventRow.target_id).where(AuditEventRow.action == KEY_ISSUED))
-    )
-
-
 def location_key(db_url: str) -> str:
     """A short name for where the database lives (a file's resolved path, or the server
     URL without its password): checkpoints follow the place, not what the file says."""

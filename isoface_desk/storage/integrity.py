@@ -93,6 +93,7 @@ class Anchor:
     head_hash: str
     records: int
     root: str | None  # the root key's fingerprint then
+    signer: str | None = None  # the key that signed the checkpoint; None: unsigned
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,6 @@ class _Run:
     root_seq: int | None = None
     root_time: dt.datetime | None = None
     anchor_hashes: dict[int, str] = field(default_factory=dict)  # found at anchors' seqs
-    anchor_seqs: set[int] = field(default_factory=set)
     sealed: int = 0
     legacy: int = 0
 
@@ -187,7 +187,6 @@ def _verify(
     n_events = int(conn.scalar(select(func.count()).select_from(AuditEventRow)) or 0)
     n_records = int(conn.scalar(select(func.count()).select_from(SignedRecordRow)) or 0)
     run = _Run(n_events + n_records, progress, should_cancel, anchors)
-    run.anchor_seqs = {a.head_seq for a in anchors}
     if run.progress is not None:
         run.progress(0, run.total)
     finished = _check_chain(conn, run) and _check_records(conn, run)
@@ -227,6 +226,7 @@ _EVENT_COLUMNS = (
 def _check_chain(conn: Connection, run: _Run) -> bool:
     last_seq, last_hash = 0, GENESIS_HASH
     columns = (*_EVENT_COLUMNS, *_raw(conn, AuditEventRow.time))
+    anchor_seqs = {a.head_seq for a in run.anchors}
     while True:
         rows = _fetch(
             conn,
@@ -246,7 +246,7 @@ def _check_chain(conn: Connection, run: _Run) -> bool:
             seq = int(row.seq)
             if _guarded(run, "event", seq, partial(_check_event, row, last_seq, last_hash, run)):
                 _guarded(run, "event", seq, partial(_check_event_seal, row, run))
-            if row.seq in run.anchor_seqs:
+            if row.seq in anchor_seqs:
                 run.anchor_hashes[int(row.seq)] = row.hash
             if row.action == SIGN_ACTION and row.target_kind == RECORD_TARGET:
                 record_id = _as_int(row.target_id)
@@ -389,6 +389,9 @@ def _check_anchor(run: _Run, anchor: Anchor, n_records: int) -> None:
         run.add(CHECKPOINT_MISMATCH, "event", seq, "events up to the checkpoint are gone")
     elif anchor.head_seq > 0 and found != anchor.head_hash:
         run.add(CHECKPOINT_MISMATCH, "event", seq, "the chain was rewritten since the checkpoint")
+    if anchor.signer is not None and anchor.signer not in run.keys:
+        text = "a checkpoint signed by a key this database never announced"
+        run.add(CHECKPOINT_MISMATCH, "event", seq, text)
     if anchor.root is not None and anchor.root != run.root:
         run.add(CHECKPOINT_MISMATCH, "event", seq, "the root key differs from the checkpoint's")
     if n_records < anchor.records:
