@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from isoface_desk.documents.signing import generate_certificate
-from isoface_desk.storage.audit import event_hash
+from isoface_desk.storage.audit import AuditEvent, event_hash
 from isoface_desk.storage.canonical import GENESIS_HASH, canonical_json, loads, sha256_hex
 from isoface_desk.storage.models import APPEND_ONLY_TABLES
 from isoface_desk.storage.seals import (
@@ -66,16 +66,8 @@ def format_time(value: dt.datetime) -> str:
 
 
 @dataclass(frozen=True)
-class Event:
-    seq: int
-    time: dt.datetime
-    actor: str
-    action: str
-    target_kind: str
-    target_id: str
-    details: dict[str, Any]
-    prev_hash: str
-    hash: str
+class Event(AuditEvent):
+    """An audit event as the attacker reads it from the file, with the means to rewrite it."""
 
     def fields(self) -> dict[str, Any]:
         """What the hash and a seal are computed over (details apart)."""
