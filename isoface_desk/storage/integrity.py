@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Text, cast, exc, func, select
 
 from isoface_desk.domain.record_marks import content_hash_in
-from isoface_desk.storage.audit import event_hash
+from isoface_desk.storage.audit import material_hash
 from isoface_desk.storage.canonical import GENESIS_HASH, loads, sha256_hex
 from isoface_desk.storage.db import translate_error
 from isoface_desk.storage.models import (
@@ -244,8 +244,11 @@ def _check_chain(conn: Connection, run: _Run) -> bool:
                 last_seq = row.id
                 continue
             seq = int(row.seq)
-            if _guarded(run, "event", seq, partial(_check_event, row, last_seq, last_hash, run)):
-                _guarded(run, "event", seq, partial(_check_event_seal, row, run))
+            parsed = _parsed(row)
+            check = partial(_check_event, row, parsed, last_seq, last_hash, run)
+            if _guarded(run, "event", seq, check):
+                details = parsed if isinstance(parsed, dict) else {}
+                _guarded(run, "event", seq, partial(_check_event_seal, row, details, run))
             if row.seq in anchor_seqs:
                 run.anchor_hashes[int(row.seq)] = row.hash
             if row.action == SIGN_ACTION and row.target_kind == RECORD_TARGET:
@@ -259,7 +262,7 @@ def _check_chain(conn: Connection, run: _Run) -> bool:
             return False
 
 
-def _check_event(row: Any, last_seq: int, last_hash: str, run: _Run) -> None:
+def _check_event(row: Any, parsed: Any, last_seq: int, last_hash: str, run: _Run) -> None:
     seq = int(row.seq)
     if seq > last_seq + 1:
         _missing_events(last_seq + 1, seq - 1, run)
@@ -271,15 +274,19 @@ def _check_event(row: Any, last_seq: int, last_hash: str, run: _Run) -> None:
             f"does not link to event {last_seq} (chain reordered or rewritten)",
         )
     try:
-        recomputed = event_hash(
-            seq=seq,
-            time=row.time,
-            actor=row.actor,
-            action=row.action,
-            target_kind=row.target_kind,
-            target_id=row.target_id,
-            details_json=row.details,
-            prev_hash=row.prev_hash,
+        recomputed = (
+            ""
+            if parsed is _UNPARSED
+            else material_hash(
+                seq=seq,
+                time=row.time,
+                actor=row.actor,
+                action=row.action,
+                target_kind=row.target_kind,
+                target_id=row.target_id,
+                details=parsed,
+                prev_hash=row.prev_hash,
+            )
         )
     except ValueError:
         recomputed = ""
@@ -289,11 +296,19 @@ def _check_event(row: Any, last_seq: int, last_hash: str, run: _Run) -> None:
         run.add(EVENT_EDITED, "event", seq, "its time is not stored as the app writes it")
 
 
-def _details(row: Any) -> dict[str, Any]:
+_UNPARSED = object()
+
+
+def _parsed(row: Any) -> Any:
+    """The event's details as JSON, or _UNPARSED."""
     try:
-        value = loads(row.details)
+        return loads(row.details)
     except ValueError:
-        return {}
+        return _UNPARSED
+
+
+def _details(row: Any) -> dict[str, Any]:
+    value = _parsed(row)
     return value if isinstance(value, dict) else {}
 
 
@@ -310,12 +325,11 @@ def _seal_key(details: dict[str, Any], run: _Run) -> _Key | None:
     return run.keys.get(str(seal.get("key"))) if isinstance(seal, dict) else None
 
 
-def _check_event_seal(row: Any, run: _Run) -> None:
+def _check_event_seal(row: Any, details: dict[str, Any], run: _Run) -> None:
     """Keys announced and retired; seals of every event but a record's sign event (checked
     with its record, against the prescriber)."""
     if row.action == SIGN_ACTION and row.target_kind == RECORD_TARGET:
         return
-    details = _details(row)
     seq = int(row.seq)
     if row.action == KEY_ISSUED:
         _announce_key(row, details, run)
