@@ -27,7 +27,7 @@ from isoface_desk.services import checkpoints
 from isoface_desk.services.context import Actor, Clock, ServiceBase, utc_now
 from isoface_desk.services.integrity import verify_url
 from isoface_desk.services.permissions import Permission
-from isoface_desk.services.signing_keys import UnlockedKey, any_unlocked_key, unlocked_key
+from isoface_desk.services.signing_keys import any_unlocked_key
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.backup import BACKUP_PG_HINT, BackupResult, backup_sqlite, restore_sqlite
 from isoface_desk.storage.db import read_scope, session_scope, sqlite_path
@@ -120,20 +120,14 @@ class BackupService(ServiceBase):
         "backup". Never over a database or a device; over another file only with `force`."""
         with self._read(actor, Permission.SETTINGS_MANAGE):
             pass  # refused before the copy, not after it
-        key = unlocked_key(self.engine, actor.user_id)
-        mark = self._checkpoint(actor.username, key)  # what the copy will hold at least
+        # The chain head before the copy: the backup holds it, and so does the database.
+        mark = checkpoints.current_for(self.engine, actor, self.now())
         result = backup_sqlite(self.db_url, out, force=force)
         with self._unit(actor, Permission.SETTINGS_MANAGE) as session:
             append_event(session, actor.username, "backup", "database", "", _details(result))
         checkpoints.write(self.db_url, [result.path.parent], mark, beside=result.path)
         log.info("backup written (%d bytes, %.1f s)", result.size, result.seconds)
         return result
-
-    def _checkpoint(self, made_by: str, key: UnlockedKey | None) -> bytes:
-        """The chain head now, signed with `key` (services.checkpoints), taken before the
-        copy: the backup holds that head, and so does the database afterwards; written
-        beside the backup once it is in place."""
-        return checkpoints.current(self.engine, key, made_by, self.now())
 
     def encrypted_copy(self, actor: Actor, out: Path, passphrase: str) -> BackupResult:
         """An encrypted (SQLCipher) copy of this plain database at `out`, which must not
@@ -193,7 +187,8 @@ class BackupService(ServiceBase):
         target = self.daily_due()
         if target is None:
             return None
-        mark = self._checkpoint(DAILY_ACTOR, any_unlocked_key(self.engine))
+        key = any_unlocked_key(self.engine)  # the chain head before the copy, as above
+        mark = checkpoints.current(self.engine, key, DAILY_ACTOR, self.now())
         result = backup_sqlite(self.db_url, target)
         with session_scope(self.engine) as session:
             append_event(session, DAILY_ACTOR, "backup", "database", "", _details(result))

@@ -103,6 +103,11 @@ def current(engine: Engine, key: UnlockedKey | None, made_by: str, now: dt.datet
     return json.dumps(body, indent=1, sort_keys=True).encode("utf-8") + b"\n"
 
 
+def current_for(engine: Engine, actor: Actor, now: dt.datetime) -> bytes:
+    """`current`, made and signed by the signed-in `actor` (their unlocked key, if any)."""
+    return current(engine, unlocked_key(engine, actor.user_id), actor.username, now)
+
+
 def file_name(checkpoint_bytes: bytes) -> str:
     body = json.loads(checkpoint_bytes)
     stamp = dt.datetime.fromisoformat(body["made_at"]).strftime("%Y%m%dT%H%M%S%fZ")
@@ -229,7 +234,5 @@ class CheckpointService(ServiceBase):
         with self._unit(actor, Permission.INTEGRITY_VERIFY) as session:
             append_event(session, actor.username, "checkpoint", "database", "",
                          {"folder": target.name})  # fmt: skip
-        key = unlocked_key(self.engine, actor.user_id)
-        data = current(self.engine, key, actor.username, self.now())
         url = self.engine.url.render_as_string(hide_password=True)
-        return write(url, [target], data)
+        return write(url, [target], current_for(self.engine, actor, self.now()))

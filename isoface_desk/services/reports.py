@@ -36,7 +36,6 @@ from isoface_desk.services.report_data import (
     item9_of,
     justification_pairs,
 )
-from isoface_desk.services.signing_keys import unlocked_key
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.canonical import sha256_hex
 from isoface_desk.storage.handles import Session
@@ -126,8 +125,7 @@ class ReportService(ServiceBase):
         finally:
             temp.unlink(missing_ok=True)
         if fmt == "pdf":  # the head it prints, signed, beside it (services.checkpoints)
-            key = unlocked_key(self.engine, actor.user_id)
-            mark = checkpoints.current(self.engine, key, actor.username, self.now())
+            mark = checkpoints.current_for(self.engine, actor, self.now())
             checkpoints.write(database, [target.parent], mark)
         return ExportedReport(target, fmt, count, len(data), digest)
 
