@@ -80,10 +80,6 @@ def any_key(session: Session) -> bool:
     return session.scalars(select(SigningKeyRow.id).limit(1)).first() is not None
 
 
-def all_keys(session: Session) -> list[StoredKey]:
-    return [_to_key(r) for r in session.scalars(select(SigningKeyRow).order_by(SigningKeyRow.id))]
-
-
 def rewrap(session: Session, key_id: int, wrapped_key: bytes, wrap: dict[str, Any]) -> None:
     row = session.get(SigningKeyRow, key_id)
     if row is not None:
