@@ -234,5 +234,4 @@ class CheckpointService(ServiceBase):
         with self._unit(actor, Permission.INTEGRITY_VERIFY) as session:
             append_event(session, actor.username, "checkpoint", "database", "",
                          {"folder": target.name})  # fmt: skip
-        url = self.engine.url.render_as_string(hide_password=True)
-        return write(url, [target], current_for(self.engine, actor, self.now()))
+        return write(self.database, [target], current_for(self.engine, actor, self.now()))

@@ -104,6 +104,12 @@ class ServiceBase:
             check_still_allowed(session, actor, permission)
             yield session
 
+    @property
+    def database(self) -> str:
+        """The open database's URL without its password: what fileio.checked_target refuses
+        to write over, and what names its checkpoint folder."""
+        return str(self.engine.url)
+
     def today(self) -> dt.date:
         """Today's date on the clinic's clock (local time)."""
         return self.now().astimezone().date()

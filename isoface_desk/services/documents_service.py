@@ -155,7 +155,7 @@ class DocumentService(ServiceBase):
         """Write record `record_id`'s stored signed PDF (None: the newest record) to `out`
         (never over the database; over an existing file only with `force`)."""
         require(actor, Permission.RECORD_EXPORT)
-        database = str(self.engine.url)
+        database = self.database
         target = checked_target(out, database=database, force=force)
         temp: Path | None = None
         try:

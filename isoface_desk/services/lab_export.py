@@ -88,7 +88,7 @@ class LabExportService(ServiceBase):
     def export_to_file(self, actor: Actor, path: Path, *, force: bool = False) -> FhirExport:
         """The Bundle written to `path` (checked first: never over the database, over an
         existing file only with `force`)."""
-        database = str(self.engine.url)
+        database = self.database
         target = checked_target(path, database=database, force=force)
         export = self._export(actor)
         write_bytes_atomically(target, export.json().encode("utf-8"), database=database,

@@ -145,11 +145,6 @@ class LabPrintService(ServiceBase):
         )
         return PrintBatch(printed, document_clinic(clinic, today))
 
-    @property
-    def database(self) -> str:
-        """The database's URL: what fileio.checked_target refuses to write over."""
-        return str(self.engine.url)
-
     def print_to_file(
         self,
         actor: Actor,

@@ -106,7 +106,7 @@ class ReportService(ServiceBase):
         if fmt not in FORMATS:
             raise InputError(f"Unknown report format '{fmt}': use csv or pdf.")
         require(actor, Permission.AUDIT_READ)
-        database = str(self.engine.url)
+        database = self.database
         target = checked_target(out, database=database, force=force)
         if fmt == "csv":
             text, count = self._csv_text(actor, flt)
