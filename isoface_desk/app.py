@@ -110,11 +110,11 @@ def ensure_demo_database(db_url: str, channel: MessageChannel) -> None:
     if path.exists():
         return
     try:
-        from isoface_desk.services.demo import seed_demo
+        from isoface_desk.devtools.demo import seed_demo
     except ImportError as exc:
-        if exc.name not in (None, "isoface_desk.services.demo"):
+        if exc.name not in (None, "isoface_desk.devtools.demo"):
             raise
-        log.warning("demo: isoface_desk.services.demo is not available")
+        log.warning("demo: isoface_desk.devtools.demo is not available")
         channel.notice(
             "Demo data is not available",
             "This build cannot create the demo database yet (the demo data module is "

@@ -17,16 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from isoface_desk.documents.demo import demo_signature_png
+from isoface_desk.devtools.demo import CLINIC, DEMO_PASSWORD, FIRST_USER, OTHER_USERS
+from isoface_desk.devtools.demo_documents import demo_signature_png
+from isoface_desk.devtools.demo_people import NAMES, named_patient
+from isoface_desk.devtools.demo_visits import JUSTIFICATIONS, DemoPatientFacts, Twist, visit_dict
 from isoface_desk.documents.signing import ClinicSigner
+from isoface_desk.services.access.signing_keys import unlock
 from isoface_desk.services.bundle import Services, open_services
+from isoface_desk.services.clinic.setup import GenerateCertificate
 from isoface_desk.services.context import Actor
-from isoface_desk.services.demo import CLINIC, DEMO_PASSWORD, FIRST_USER, OTHER_USERS
-from isoface_desk.services.demo_people import NAMES, named_patient
-from isoface_desk.services.demo_visits import JUSTIFICATIONS, DemoPatientFacts, Twist, visit_dict
-from isoface_desk.services.records import SignatureInput
-from isoface_desk.services.setup import GenerateCertificate
-from isoface_desk.services.signing_keys import unlock
+from isoface_desk.services.visits.records import SignatureInput
 from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.repositories import keys as keys_repo
 from isoface_desk.storage.repositories.users import get_user_by_username

@@ -1,4 +1,6 @@
-"""The layers of architecture.md: imports flow ui -> services -> {storage, documents} -> domain.
+"""The layers of docs/architecture.md: imports flow ui -> services -> {storage, documents} ->
+domain, with devtools (demo, benchmarks, screenshots) above them all, imported only by the
+entry points (cli, app).
 
 An AST walk over the package finds every import (top-level or inside functions) and checks
 it against the allowed edges, and that frameworks stay in their own layer.
@@ -20,8 +22,13 @@ ALLOWED: dict[str, set[str]] = {
     "documents": {"documents", "domain", "errors", "config", "fileio"},
     "services": {"services", "storage", "documents", "domain", "errors", "config", "fileio"},
     "ui": {"ui", "services", "domain", "errors", "config", "fileio"},
-    "cli": {"cli", "app", "services", "domain", "errors", "config", "fileio", "__init__"},
-    "app": {"app", "ui", "services", "storage", "domain", "errors", "config", "fileio"},
+    "cli": {"cli", "app", "services", "domain", "errors", "config", "fileio", "__init__",
+            "devtools"},
+    "app": {"app", "ui", "services", "storage", "domain", "errors", "config", "fileio",
+            "devtools"},
+    # The top layer: may import everything; only the entry points import it.
+    "devtools": {"devtools", "app", "ui", "services", "storage", "documents", "domain",
+                 "errors", "config", "fileio", "__init__"},
     "errors": {"errors"},
     "config": {"config"},
     "fileio": {"fileio", "errors"},
@@ -31,12 +38,12 @@ ALLOWED: dict[str, set[str]] = {
 
 # Third-party frameworks and the only layers that may import them.
 FRAMEWORKS: dict[str, set[str]] = {
-    "PySide6": {"ui", "app"},
-    "shiboken6": {"ui", "app"},
+    "PySide6": {"ui", "app", "devtools"},
+    "shiboken6": {"ui", "app", "devtools"},
     "sqlalchemy": {"storage"},
     "alembic": {"storage"},
     "psycopg": {"storage"},
-    "reportlab": {"documents"},
+    "reportlab": {"documents", "devtools"},  # the benchmarks' plain-document floors
     "pyhanko": {"documents"},
 }
 
@@ -101,6 +108,10 @@ def test_package_respects_layers() -> None:
         ("documents/bad.py", "from ..storage import models\n", "upward"),
         ("services/bad.py", "from isoface_desk.ui import main_window\n", "upward"),
         ("ui/bad.py", "import sqlalchemy\n", "framework sqlalchemy"),
+        ("ui/bad.py", "from isoface_desk.devtools import demo\n", "upward"),
+        ("services/bad.py", "from isoface_desk.devtools.demo import seed_demo\n", "upward"),
+        ("documents/bad.py", "import isoface_desk.devtools.pdf_bench\n", "upward"),
+        ("devtools/bad.py", "import sqlalchemy\n", "framework sqlalchemy"),
     ],
 )
 def test_layering_check_catches_forbidden_imports(

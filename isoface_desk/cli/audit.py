@@ -9,7 +9,7 @@ export and trail sign in (`--user`, password from $ISOFACE_PASSWORD or a prompt)
 the auditor's `audit.read`; an export is an audit event and its file is written
 atomically. bench builds (once) a database of synthetic signed records and times the
 auditor's list, a filtered search and `verify` on it; it refuses any database it did not
-create (services/sandbox.py).
+create (devtools/sandbox.py).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from isoface_desk.cli.login import add_login_arguments
 from isoface_desk.cli.output import add_force_argument, checked_out
 
 if TYPE_CHECKING:
-    from isoface_desk.services.audit_review import RecordFilter
+    from isoface_desk.services.audit.audit_review import RecordFilter
     from isoface_desk.services.bundle import Services
     from isoface_desk.services.context import Actor
 
@@ -102,7 +102,7 @@ def _bench_records(text: str) -> int:
 def build_filter(args: argparse.Namespace, services: Services, actor: Actor) -> RecordFilter:
     """The RecordFilter of the export options (user names and clinic numbers resolved)."""
     from isoface_desk.errors import InputError
-    from isoface_desk.services.audit_review import AuditReviewService, RecordFilter
+    from isoface_desk.services.audit.audit_review import AuditReviewService, RecordFilter
 
     review = AuditReviewService(services.engine, now=services.records.now)
     prescriber_id = patient_id = None
@@ -125,7 +125,7 @@ def build_filter(args: argparse.Namespace, services: Services, actor: Actor) -> 
 
 def run_export(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.reports import ReportService
+    from isoface_desk.services.audit.reports import ReportService
 
     out = checked_out(args)
     with signed_in(args) as (services, actor):
@@ -139,7 +139,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_trail(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.audit_review import AuditReviewService
+    from isoface_desk.services.audit.audit_review import AuditReviewService
 
     with signed_in(args) as (services, actor):
         review = AuditReviewService(services.engine, now=services.records.now)
@@ -154,7 +154,7 @@ def run_trail(args: argparse.Namespace) -> int:
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from isoface_desk.services.audit_bench import encryption_cost, run
+    from isoface_desk.devtools.audit_bench import encryption_cost, run
 
     if args.encryption_cost:
         import tempfile

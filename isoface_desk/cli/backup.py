@@ -71,7 +71,7 @@ def register(subparsers: Any) -> None:
 
 def run_backup(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.backup import BACKUP_PG_HINT, BackupService, is_sqlite_file
+    from isoface_desk.services.clinic.backup import BACKUP_PG_HINT, BackupService, is_sqlite_file
 
     if not is_sqlite_file(args.db_url):
         print(f"isoface-desk: {BACKUP_PG_HINT}", file=sys.stderr)
@@ -99,7 +99,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from isoface_desk.services.backup import BACKUP_PG_HINT, is_sqlite_file, restore
+    from isoface_desk.services.clinic.backup import BACKUP_PG_HINT, is_sqlite_file, restore
 
     if not is_sqlite_file(args.db_url):
         print(f"isoface-desk: {BACKUP_PG_HINT}", file=sys.stderr)

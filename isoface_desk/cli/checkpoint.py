@@ -29,7 +29,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from isoface_desk.services.checkpoints import CheckpointService
+    from isoface_desk.services.audit.checkpoints import CheckpointService
 
     with signed_in(args) as (services, actor):
         written = CheckpointService(services.engine).make(actor, args.out)

@@ -25,7 +25,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    from isoface_desk.services.database import upgrade_database
+    from isoface_desk.services.clinic.database import upgrade_database
 
     result = upgrade_database(args.db_url)
     if result.before == result.after:
@@ -38,7 +38,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 
 def run_current(args: argparse.Namespace) -> int:
-    from isoface_desk.services.database import schema_status
+    from isoface_desk.services.clinic.database import schema_status
 
     status = schema_status(args.db_url)
     print(f"current: {status.current or 'none (empty database)'}")

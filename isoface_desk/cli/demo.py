@@ -40,13 +40,13 @@ def register(subparsers: Any) -> None:
 
 
 def _count(text: str) -> int:
-    from isoface_desk.services.demo import MAX_PATIENTS
+    from isoface_desk.devtools.demo import MAX_PATIENTS
 
     return whole_number(text, 0, MAX_PATIENTS, "a number of patients")
 
 
 def run(args: argparse.Namespace) -> int:
-    from isoface_desk.services.demo import seed_demo
+    from isoface_desk.devtools.demo import seed_demo
 
     summary = seed_demo(args.db_url, patients=args.patients)
     print("demo database ready")

@@ -98,7 +98,7 @@ def signed_in(args: argparse.Namespace) -> Iterator[tuple[Services, Actor]]:
     The database is opened (and refused if missing or not upgraded) before the password is
     asked for; AuthenticationError on a wrong password or a locked account.
     """
-    from isoface_desk.services.cli_access import open_existing_services
+    from isoface_desk.services.access.cli_access import open_existing_services
 
     services = open_existing_services(args.db_url)
     try:

@@ -7,7 +7,7 @@ as the nurse's results dialog stores them.
 
 `result` calls LabResultService.record, the dialog's own call (same checks, grading and
 "result" audit event); `import` checks every row of the file first and stores all or
-nothing (services/lab_import.py). Both print what was stored with its grade. Bad input
+nothing (services/labs/lab_import.py). Both print what was stored with its grade. Bad input
 (a malformed --value, an unknown order, a unit the test does not take, a bad row) is one
 line per problem on stderr and exit status 2; nothing is stored.
 """
@@ -28,7 +28,7 @@ from isoface_desk.errors import InputError, NotFound
 
 if TYPE_CHECKING:
     from isoface_desk.domain.lab_results import ResultEntry
-    from isoface_desk.services.lab_results import ResultLine
+    from isoface_desk.services.labs.lab_results import ResultLine
 
 VALUE_SYNTAX = "TEST=NUMBER[:UNIT], e.g. TG=9.5:mmol/L or HCG=negative"
 
@@ -80,7 +80,7 @@ def _bad_input() -> Iterator[None]:
 def run_result(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
     from isoface_desk.domain.lab_import import order_ref, with_default_unit
-    from isoface_desk.services.lab_results import LabResultService, result_lines
+    from isoface_desk.services.labs.lab_results import LabResultService, result_lines
 
     with _bad_input():
         order_id = order_ref(args.order)
@@ -140,7 +140,7 @@ def _limits(ulns: list[str], tests: dict[str, Any], problems: list[str]) -> dict
 
 
 def stored_lines(lines: Sequence[ResultLine]) -> list[str]:
-    """What was stored on one order (services/lab_results.py result_lines): a line per
+    """What was stored on one order (services/labs/lab_results.py result_lines): a line per
     test with its grade."""
     from isoface_desk.domain.lab_results import worst
 
@@ -157,8 +157,8 @@ def stored_lines(lines: Sequence[ResultLine]) -> list[str]:
 
 def run_import(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.lab_import import LabImportService
-    from isoface_desk.services.lab_results import result_lines
+    from isoface_desk.services.labs.lab_import import LabImportService
+    from isoface_desk.services.labs.lab_results import result_lines
 
     with signed_in(args) as (services, actor):
         importer = LabImportService(services.engine, now=services.orders.now)

@@ -27,7 +27,7 @@ from isoface_desk.cli.login import add_login_arguments
 from isoface_desk.cli.output import add_force_argument, checked_out
 
 if TYPE_CHECKING:
-    from isoface_desk.services.lab_work import DueItem, DueList
+    from isoface_desk.services.labs.lab_work import DueItem, DueList
 
 #: Groups whose orders `orders print` takes (before --within adds those due later).
 PRINT_GROUPS = ("overdue", "today")
@@ -100,7 +100,7 @@ def _days(text: str) -> int:
 
 def run_due(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.lab_work import LabWorkService
+    from isoface_desk.services.labs.lab_work import LabWorkService
 
     with signed_in(args) as (services, actor):
         work = LabWorkService(services.engine, now=services.orders.now)
@@ -157,7 +157,7 @@ def _line(item: DueItem) -> str:
 
 def run_print(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.lab_printing import LabPrintService
+    from isoface_desk.services.labs.lab_printing import LabPrintService
 
     out = checked_out(args)
     with signed_in(args) as (services, actor):
@@ -194,7 +194,7 @@ def _progress(done: int, total: int) -> None:
 
 def run_export_fhir(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.lab_export import LabExportService
+    from isoface_desk.services.labs.lab_export import LabExportService
 
     out = checked_out(args)
     with signed_in(args) as (services, actor):

@@ -1,6 +1,6 @@
 """`isoface-desk patients import FILE.csv --user NAME`: add patients from a CSV file.
 
-The columns are documented in services/patient_import.py and the README. Every row is
+The columns are documented in services/care/patient_import.py and the README. Every row is
 checked before anything is stored; one bad row and nothing is imported, each bad row named
 by its line. The import goes through PatientService.bulk_import (permission
 `patient.write`: a dermatologist or a nurse), one unit of work with its "bulk import"
@@ -44,7 +44,7 @@ def register(subparsers: Any) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.patient_import import read_patients_csv
+    from isoface_desk.services.care.patient_import import read_patients_csv
 
     with signed_in(args) as (services, actor):
         rows = read_patients_csv(args.file, services.patients.today())

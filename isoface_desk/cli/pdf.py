@@ -22,7 +22,7 @@ from isoface_desk.cli.login import add_login_arguments
 from isoface_desk.cli.output import add_force_argument, checked_out
 
 if TYPE_CHECKING:
-    from isoface_desk.services.documents_service import PdfVerification
+    from isoface_desk.services.visits.documents_service import PdfVerification
 
 
 def register(subparsers: Any) -> None:
@@ -70,7 +70,7 @@ def _record_id(text: str) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from isoface_desk.services.documents_service import documents_at, read_pdf_file
+    from isoface_desk.services.visits.documents_service import documents_at, read_pdf_file
 
     pdf = read_pdf_file(args.file)
     with documents_at(args.db_url) as documents:
@@ -99,7 +99,7 @@ def verification_lines(result: PdfVerification) -> list[str]:
 
 def run_export(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.documents_service import DocumentService
+    from isoface_desk.services.visits.documents_service import DocumentService
 
     out = checked_out(args)
     with signed_in(args) as (services, actor):

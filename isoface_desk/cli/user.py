@@ -46,7 +46,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_passwd(args: argparse.Namespace) -> int:
-    from isoface_desk.services.cli_access import open_existing_services
+    from isoface_desk.services.access.cli_access import open_existing_services
 
     services = open_existing_services(args.db_url)
     try:

@@ -42,7 +42,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from isoface_desk.services.integrity import integrity_at
+    from isoface_desk.services.audit.integrity import integrity_at
 
     progress = _print_progress if args.progress else None
     with integrity_at(args.db_url) as integrity:

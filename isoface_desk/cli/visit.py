@@ -4,7 +4,7 @@
         --user derm > visit.json
     isoface-desk check visit.json          # after answering what is still missing (PHQ-9 …)
 
-The data come from the checklist's own path (services/visit_preview.py over
+The data come from the checklist's own path (services/visits/visit_preview.py over
 VisitStartService.prepare): stored lab results and pregnancy tests, and the answers carried
 from the last signed visit. It is the prefill of a new visit, never an unsigned draft (a
 note on stderr says when the user has one). Without --json a short summary: what is
@@ -27,7 +27,7 @@ from isoface_desk.cli.login import add_login_arguments
 from isoface_desk.errors import InputError
 
 if TYPE_CHECKING:
-    from isoface_desk.services.visit_preview import VisitPreview
+    from isoface_desk.services.visits.visit_preview import VisitPreview
 
 #: The visit kinds (domain.visit.VISIT_KINDS, spelled out so that --help starts fast).
 KINDS = ("initiation", "follow-up", "end-of-course")
@@ -84,7 +84,7 @@ def _cannot_start() -> Iterator[None]:
 
 def run_prefill(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.visit_preview import VisitPreviewService
+    from isoface_desk.services.visits.visit_preview import VisitPreviewService
 
     with signed_in(args) as (services, actor):
         previews = VisitPreviewService(services.engine, now=services.patients.now)

@@ -44,7 +44,7 @@ class ResultEntry:
     uln: float | None = None
 
     def stored(self, assessment: Assessment) -> dict[str, Any]:
-        """The JSON kept on the order for this test (see services/lab_results.py)."""
+        """The JSON kept on the order for this test (see services/labs/lab_results.py)."""
         data: dict[str, Any] = {"date": self.result_date.isoformat()}
         if isinstance(self.value, str):
             data["result"] = self.value

@@ -12,17 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from isoface_desk.domain.catalog import Catalog
-from isoface_desk.services.auth import AuthService
+from isoface_desk.services.access.auth import AuthService
+from isoface_desk.services.access.my_signature import MySignatureService
+from isoface_desk.services.access.users import UserService
+from isoface_desk.services.care.courses import CourseService
+from isoface_desk.services.care.patients import PatientService
+from isoface_desk.services.clinic.database import open_database
+from isoface_desk.services.clinic.setup import SetupService
 from isoface_desk.services.context import Clock, utc_now
-from isoface_desk.services.courses import CourseService
-from isoface_desk.services.database import open_database
-from isoface_desk.services.drafts import DraftService
-from isoface_desk.services.my_signature import MySignatureService
-from isoface_desk.services.orders import OrderService
-from isoface_desk.services.patients import PatientService
-from isoface_desk.services.records import RecordService
-from isoface_desk.services.setup import SetupService
-from isoface_desk.services.users import UserService
+from isoface_desk.services.labs.orders import OrderService
+from isoface_desk.services.visits.drafts import DraftService
+from isoface_desk.services.visits.records import RecordService
 from isoface_desk.storage.handles import Engine
 
 

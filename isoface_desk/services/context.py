@@ -17,7 +17,7 @@ from typing import Any
 
 from isoface_desk.domain.catalog import Catalog, default_catalog
 from isoface_desk.errors import AccessDenied
-from isoface_desk.services.permissions import Permission, permissions_for, roles_with
+from isoface_desk.services.access.permissions import Permission, permissions_for, roles_with
 from isoface_desk.storage.db import read_scope, session_scope
 from isoface_desk.storage.handles import Engine, Session
 from isoface_desk.storage.repositories.user_roles import roles_of

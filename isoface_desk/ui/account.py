@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from isoface_desk.errors import AuthenticationError, InputError, IsofaceError
-from isoface_desk.services.passwords import MIN_LENGTH
+from isoface_desk.services.access.passwords import MIN_LENGTH
 from isoface_desk.ui.admin.dialogs import CheckedDialog, line_edit, password_problems
 from isoface_desk.ui.messages import Severity
 

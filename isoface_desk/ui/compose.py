@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from isoface_desk.errors import IsofaceError
-from isoface_desk.services.backup import BackupService
 from isoface_desk.services.bundle import Services, open_services
+from isoface_desk.services.clinic.backup import BackupService
 from isoface_desk.services.context import Clock, utc_now
 from isoface_desk.ui.admin.daily_backup import DailyBackup
 from isoface_desk.ui.admin.passphrase import unlock_database

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from isoface_desk.errors import IsofaceError
+from isoface_desk.services.access.my_signature import MySignatureService
+from isoface_desk.services.access.permissions import Permission
 from isoface_desk.services.context import Actor
-from isoface_desk.services.my_signature import MySignatureService
-from isoface_desk.services.permissions import Permission
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.widgets.signature_pad import SignatureBox
 

@@ -34,8 +34,8 @@ from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 
 from isoface_desk.documents.signing import load_pem_signer, sign_pdf
-from isoface_desk.services.documents_service import UNKNOWN_SIGNER, documents_at
-from isoface_desk.services.integrity import (
+from isoface_desk.services.access.signing_keys import unwrap_key
+from isoface_desk.services.audit.integrity import (
     CHAIN_REORDERED,
     CHECKPOINT_MISMATCH,
     CONTENT_EDITED,
@@ -51,7 +51,7 @@ from isoface_desk.services.integrity import (
     VerifyReport,
     verify_url,
 )
-from isoface_desk.services.signing_keys import unwrap_key
+from isoface_desk.services.visits.documents_service import UNKNOWN_SIGNER, documents_at
 from isoface_desk.storage.canonical import loads, sha256_hex
 from isoface_desk.storage.db import make_engine, read_scope
 from isoface_desk.storage.models import AuditEventRow

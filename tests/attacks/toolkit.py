@@ -368,7 +368,7 @@ def forge_checkpoint(
     import base64
     import json
 
-    from isoface_desk.services.checkpoints import FORMAT, file_name
+    from isoface_desk.services.audit.checkpoints import FORMAT, file_name
 
     seq, digest = head(conn)
     first_key = conn.execute(

@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from isoface_desk.services.backup import BackupService
-from isoface_desk.services.checkpoints import local_folder
-from isoface_desk.services.demo_visits import JUSTIFICATIONS, Twist
-from isoface_desk.services.documents_service import DocumentService
-from isoface_desk.services.integrity import verify_url
-from isoface_desk.services.records import SignedVisit
+from isoface_desk.devtools.demo_visits import JUSTIFICATIONS, Twist
+from isoface_desk.services.audit.checkpoints import local_folder
+from isoface_desk.services.audit.integrity import verify_url
+from isoface_desk.services.clinic.backup import BackupService
+from isoface_desk.services.visits.documents_service import DocumentService
+from isoface_desk.services.visits.records import SignedVisit
 from tests.services.conftest import (
     BIRTH,
     PASSWORD,

@@ -14,9 +14,9 @@ import pytest
 from pypdf import PdfReader
 
 from isoface_desk.cli import main
+from isoface_desk.devtools.demo import DEMO_PASSWORD
+from isoface_desk.devtools.demo_visits import JUSTIFICATIONS
 from isoface_desk.services.bundle import Services
-from isoface_desk.services.demo import DEMO_PASSWORD
-from isoface_desk.services.demo_visits import JUSTIFICATIONS
 from isoface_desk.storage.audit import recent_events
 from isoface_desk.storage.db import read_scope
 from tests.pdf_world import SCRIPT_NAMES, WARNED_NAME, WARNING, PdfWorld, world_fixtures

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from isoface_desk.cli import main
-from isoface_desk.services.demo import DEMO_PASSWORD
+from isoface_desk.devtools.demo import DEMO_PASSWORD
 from isoface_desk.storage.audit import recent_events
 from isoface_desk.storage.db import make_engine, read_scope
 from isoface_desk.storage.integrity import verify_database

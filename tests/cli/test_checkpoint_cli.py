@@ -7,7 +7,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from isoface_desk.services.demo import DEMO_PASSWORD
+from isoface_desk.devtools.demo import DEMO_PASSWORD
 from tests.cli.child import run_cli
 from tests.pdf_world import PdfWorld, world_fixtures
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from isoface_desk.devtools.demo import seed_demo
+from isoface_desk.devtools.demo_people import NAMES
+from isoface_desk.devtools.demo_states import STATES
+from isoface_desk.services.access.passwords import DEMO_PASSWORD
 from isoface_desk.services.bundle import open_services
-from isoface_desk.services.demo import seed_demo
-from isoface_desk.services.demo_people import NAMES
-from isoface_desk.services.demo_states import STATES
-from isoface_desk.services.lab_work import LabWorkService
-from isoface_desk.services.passwords import DEMO_PASSWORD
-from isoface_desk.services.timeline import TimelineService
+from isoface_desk.services.care.timeline import TimelineService
+from isoface_desk.services.labs.lab_work import LabWorkService
 from isoface_desk.storage.audit import recent_events
 from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.integrity import verify_database

@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 
 from isoface_desk.cli import main
+from isoface_desk.devtools.demo import seed_demo
 from isoface_desk.errors import InputError, StorageError
-from isoface_desk.services import encryption, passwords
-from isoface_desk.services.demo import seed_demo
+from isoface_desk.services.access import passwords
+from isoface_desk.services.clinic import encryption
 from isoface_desk.storage import sqlcipher
 from isoface_desk.storage.migrate import upgrade
 from tests.cli.child import run_cli

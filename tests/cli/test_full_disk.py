@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from isoface_desk.devtools.demo import seed_demo
 from isoface_desk.errors import StorageError
-from isoface_desk.services.demo import seed_demo
-from isoface_desk.services.passwords import DEMO_PASSWORD
+from isoface_desk.services.access.passwords import DEMO_PASSWORD
 from isoface_desk.storage import sqlcipher
 from isoface_desk.storage.backup import backup_sqlite
 from tests.cli.child import run_cli

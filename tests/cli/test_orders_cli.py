@@ -19,8 +19,8 @@ from fhir.resources.bundle import Bundle
 from pypdf import PdfReader
 
 from isoface_desk.cli.orders import due_lines, to_print
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.lab_work import LabWorkService
+from isoface_desk.services.care.courses import CourseStart
+from isoface_desk.services.labs.lab_work import LabWorkService
 from isoface_desk.storage.audit import recent_events
 from isoface_desk.storage.db import read_scope
 from tests.domain.test_fhir import enum_problems

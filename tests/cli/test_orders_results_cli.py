@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from isoface_desk.domain.lab_results import ResultEntry, assess_result
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.lab_results import LabResultService
+from isoface_desk.services.care.courses import CourseStart
+from isoface_desk.services.labs.lab_results import LabResultService
 from isoface_desk.storage.audit import AuditEvent, recent_events
 from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.repositories import lab_orders as orders_repo

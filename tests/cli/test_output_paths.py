@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 
 from isoface_desk.cli import main
+from isoface_desk.devtools.demo import DEMO_PASSWORD
+from isoface_desk.devtools.demo_people import named_patient
 from isoface_desk.services.bundle import Services
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.demo import DEMO_PASSWORD
-from isoface_desk.services.demo_people import named_patient
+from isoface_desk.services.care.courses import CourseStart
 from tests.pdf_world import PdfWorld, pdf_world
 
 ORDERS_DAY = "2026-06-01"
@@ -321,12 +321,12 @@ def test_encrypt_with_force_is_a_usage_error(
 @pytest.fixture(scope="module")
 def service_writes(clinic: Clinic) -> dict[str, Callable[[Path], object]]:
     """Each service's file write, as the app calls it (force=True: its dialogs asked)."""
-    from isoface_desk.services.audit_review import RecordFilter
-    from isoface_desk.services.backup import BackupService
-    from isoface_desk.services.documents_service import DocumentService
-    from isoface_desk.services.lab_export import LabExportService
-    from isoface_desk.services.lab_printing import LabPrintService
-    from isoface_desk.services.reports import ReportService
+    from isoface_desk.services.audit.audit_review import RecordFilter
+    from isoface_desk.services.audit.reports import ReportService
+    from isoface_desk.services.clinic.backup import BackupService
+    from isoface_desk.services.labs.lab_export import LabExportService
+    from isoface_desk.services.labs.lab_printing import LabPrintService
+    from isoface_desk.services.visits.documents_service import DocumentService
 
     engine, who = clinic.services.engine, clinic.services.auth.login
     auditor, nurse = who("auditor", DEMO_PASSWORD), who("nurse", DEMO_PASSWORD)

@@ -17,12 +17,12 @@ import pytest
 
 from isoface_desk.cli import main
 from isoface_desk.cli.login import read_password
+from isoface_desk.devtools.demo import DEMO_PASSWORD
+from isoface_desk.devtools.demo_documents import demo_checklist
 from isoface_desk.documents.checklist_pdf import build_checklist_pdf
-from isoface_desk.documents.demo import demo_checklist
 from isoface_desk.documents.signing import generate_clinic_certificate, load_pem_signer, sign_pdf
 from isoface_desk.errors import InputError
 from isoface_desk.services.bundle import Services
-from isoface_desk.services.demo import DEMO_PASSWORD
 from isoface_desk.storage.audit import events_for_target
 from isoface_desk.storage.db import read_scope
 from tests.cli.child import run_cli

@@ -18,15 +18,15 @@ import pytest
 
 from isoface_desk.cli import main
 from isoface_desk.config import default_db_url
+from isoface_desk.devtools import demo_states, sandbox
+from isoface_desk.devtools.audit_bench import AUDITOR
+from isoface_desk.devtools.audit_bench import run as run_bench
+from isoface_desk.devtools.demo import seed_demo
 from isoface_desk.errors import AuthenticationError, InputError
-from isoface_desk.services import demo_states, sandbox
-from isoface_desk.services.audit_bench import AUDITOR
-from isoface_desk.services.audit_bench import run as run_bench
+from isoface_desk.services.access.passwords import verify_password
 from isoface_desk.services.bundle import open_services
-from isoface_desk.services.demo import seed_demo
-from isoface_desk.services.passwords import verify_password
-from isoface_desk.services.patients import PatientData
-from isoface_desk.services.setup import ClinicData, FirstUser, GenerateCertificate
+from isoface_desk.services.care.patients import PatientData
+from isoface_desk.services.clinic.setup import ClinicData, FirstUser, GenerateCertificate
 from isoface_desk.storage.migrate import upgrade
 from isoface_desk.storage.probe import existing_tables
 from tests.cli.child import run_cli

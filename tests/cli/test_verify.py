@@ -7,7 +7,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from isoface_desk.services.integrity import NO_CHECKPOINT
+from isoface_desk.services.audit.integrity import NO_CHECKPOINT
 from isoface_desk.storage.audit import chain_head
 from isoface_desk.storage.db import make_engine, read_scope
 from isoface_desk.storage.migrate import upgrade

@@ -19,8 +19,8 @@ import pytest
 
 from isoface_desk.cli.visit import KINDS
 from isoface_desk.domain.visit import VISIT_KINDS
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.lab_results import LabResultService, ResultEntry
+from isoface_desk.services.care.courses import CourseStart
+from isoface_desk.services.labs.lab_results import LabResultService, ResultEntry
 from isoface_desk.storage.audit import AuditEvent, recent_events
 from isoface_desk.storage.db import read_scope
 from tests.cli.child import run_cli

@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from isoface_desk.devtools.demo_documents import demo_checklist
 from isoface_desk.documents.checklist_pdf import build_checklist_pdf
-from isoface_desk.documents.demo import demo_checklist
 from isoface_desk.documents.model import PaperSize, VisitKind
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from isoface_desk.documents.bench import measure
+from isoface_desk.devtools.pdf_bench import measure
 
 
 def test_measure_reports_three_page_documents_and_positive_times() -> None:

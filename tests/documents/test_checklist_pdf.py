@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from isoface_desk.devtools.demo_documents import DEMO_NAMES, demo_checklist
 from isoface_desk.documents.blocks import parse_qr_payload
 from isoface_desk.documents.checklist_pdf import build_checklist_pdf
-from isoface_desk.documents.demo import DEMO_NAMES, demo_checklist
 from isoface_desk.documents.model import Finding, PaperSize, Row, Section, VisitKind
 from tests.documents.pdftools import (
     all_text,

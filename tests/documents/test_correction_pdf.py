@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from isoface_desk.devtools.demo_documents import DEMO_NAMES, demo_checklist
 from isoface_desk.documents.checklist_pdf import build_checklist_pdf
-from isoface_desk.documents.demo import DEMO_NAMES, demo_checklist
 from tests.documents.pdftools import page_texts, squash
 
 AMENDS = ("Correction of record 12 signed 2026-10-12 (the follow-up visit of 2026-10-12): "

@@ -7,8 +7,8 @@ import unicodedata
 import pytest
 from reportlab.pdfbase import pdfmetrics
 
+from isoface_desk.devtools.demo_documents import DEMO_NAMES
 from isoface_desk.documents import fonts
-from isoface_desk.documents.demo import DEMO_NAMES
 
 
 def test_markup_escapes_what_a_paragraph_would_parse() -> None:

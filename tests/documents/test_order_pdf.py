@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from isoface_desk.documents.demo import demo_clinic
+from isoface_desk.devtools.demo_documents import demo_clinic
+from isoface_desk.devtools.order_bench import measure_orders
+from isoface_desk.devtools.order_demo import demo_lab_order, demo_orders
 from isoface_desk.documents.label_sheet import LAYOUTS, build_label_sheet
 from isoface_desk.documents.model import PaperSize, Patient
-from isoface_desk.documents.order_bench import measure_orders
-from isoface_desk.documents.order_demo import demo_lab_order, demo_orders
 from isoface_desk.documents.order_model import PrintedOrder, PrintResult, printed_order
 from isoface_desk.documents.order_pdf import build_order_pdf
 from isoface_desk.documents.print_job import order_barcode

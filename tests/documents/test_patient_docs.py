@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from isoface_desk.documents.demo import DEMO_NAMES, demo_checklist
+from isoface_desk.devtools.demo_documents import DEMO_NAMES, demo_checklist
 from isoface_desk.documents.model import PaperSize
 from isoface_desk.documents.patient_docs import (
     CARD_H,

@@ -8,8 +8,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from isoface_desk.documents.demo import demo_clinic
-from isoface_desk.documents.order_demo import demo_orders
+from isoface_desk.devtools.demo_documents import demo_clinic
+from isoface_desk.devtools.order_demo import demo_orders
 from isoface_desk.documents.print_process import render_in_child
 from isoface_desk.errors import InputError
 

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from pypdf import PdfReader
 
-from isoface_desk.documents.demo import DEMO_NAMES
+from isoface_desk.devtools.demo_documents import DEMO_NAMES
 from isoface_desk.documents.signing import (
     generate_clinic_certificate,
     load_pem_signer,

@@ -15,7 +15,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
-from isoface_desk.services.lab_work import DueItem
+from isoface_desk.services.labs.lab_work import DueItem
 from isoface_desk.ui.orders import OrdersArea
 from isoface_desk.ui.patients.area import PatientsArea
 from isoface_desk.ui.patients.visit_area import VisitArea

@@ -12,16 +12,16 @@ from typing import Any
 
 import pytest
 
-from isoface_desk.documents.demo import demo_signature_png
+from isoface_desk.devtools.demo_documents import demo_signature_png
+from isoface_desk.devtools.demo_visits import DemoPatientFacts, visit_dict
+from isoface_desk.services.access.users import NewUser
 from isoface_desk.services.bundle import Services, build_services
+from isoface_desk.services.care.courses import CourseChange, change_course_dose
+from isoface_desk.services.care.patients import PatientData
+from isoface_desk.services.clinic.setup import ClinicData, FirstUser, GenerateCertificate
 from isoface_desk.services.context import Actor
-from isoface_desk.services.courses import CourseChange, change_course_dose
-from isoface_desk.services.demo_visits import DemoPatientFacts, visit_dict
-from isoface_desk.services.lab_results import PatientResults, graded
-from isoface_desk.services.patients import PatientData
-from isoface_desk.services.records import SignatureInput
-from isoface_desk.services.setup import ClinicData, FirstUser, GenerateCertificate
-from isoface_desk.services.users import NewUser
+from isoface_desk.services.labs.lab_results import PatientResults, graded
+from isoface_desk.services.visits.records import SignatureInput
 from isoface_desk.storage.db import make_engine, read_scope, session_scope
 from isoface_desk.storage.handles import Engine
 from isoface_desk.storage.migrate import upgrade

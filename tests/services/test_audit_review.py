@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from isoface_desk.devtools.demo_visits import JUSTIFICATIONS, Twist
 from isoface_desk.errors import AccessDenied, InputError
-from isoface_desk.services.audit_review import AuditReviewService, RecordFilter
+from isoface_desk.services.audit.audit_review import AuditReviewService, RecordFilter
+from isoface_desk.services.audit.reports import CSV_COLUMNS, ReportService, safe_cell
+from isoface_desk.services.care.courses import CourseStart
 from isoface_desk.services.context import Actor
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.demo_visits import JUSTIFICATIONS, Twist
-from isoface_desk.services.records import SigningRefused
-from isoface_desk.services.reports import CSV_COLUMNS, ReportService, safe_cell
+from isoface_desk.services.visits.records import SigningRefused
 from isoface_desk.storage.audit import recent_events
 from isoface_desk.storage.db import read_scope
 from tests.services.conftest import PASSWORD, World, example_patient, patient_signature, visit

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 from isoface_desk.errors import AccessDenied, AuthenticationError, InputError, IsofaceError
-from isoface_desk.services.auth import DEFAULT_IDLE_MINUTES, LOCK_AFTER_FAILURES
-from isoface_desk.services.passwords import (
+from isoface_desk.services.access.auth import DEFAULT_IDLE_MINUTES, LOCK_AFTER_FAILURES
+from isoface_desk.services.access.passwords import (
     DEMO_PASSWORD,
     hash_password,
     policy_problems,
     verify_password,
 )
-from isoface_desk.services.users import NewUser
+from isoface_desk.services.access.users import NewUser
 from isoface_desk.storage.audit import AuditEvent, recent_events
 from isoface_desk.storage.db import read_scope
 from tests.services.conftest import PASSWORD, World, fresh_user
@@ -179,7 +179,7 @@ def test_idle_lock_setting(shared_world: World) -> None:
 
 
 def test_setup_runs_once(shared_world: World) -> None:
-    from isoface_desk.services.setup import ClinicData, FirstUser, GenerateCertificate
+    from isoface_desk.services.clinic.setup import ClinicData, FirstUser, GenerateCertificate
 
     assert not shared_world.services.setup.needs_setup()
     with pytest.raises(IsofaceError, match="already set up"):

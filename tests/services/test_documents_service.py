@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from isoface_desk.devtools.demo import DEMO_PASSWORD
+from isoface_desk.devtools.demo_documents import demo_checklist
 from isoface_desk.documents.checklist_pdf import build_checklist_pdf
-from isoface_desk.documents.demo import demo_checklist
 from isoface_desk.documents.signing import (
     generate_clinic_certificate,
     load_pem_signer,
@@ -28,8 +29,7 @@ from isoface_desk.domain.checklist import Question, visit_dict_to_answers
 from isoface_desk.errors import AccessDenied, InputError, NotFound
 from isoface_desk.services.bundle import Services
 from isoface_desk.services.context import Actor
-from isoface_desk.services.demo import DEMO_PASSWORD
-from isoface_desk.services.documents_service import (
+from isoface_desk.services.visits.documents_service import (
     MODIFIED,
     NO_MATCHING_RECORD,
     SIGNATURE_INVALID,
@@ -37,8 +37,8 @@ from isoface_desk.services.documents_service import (
     DocumentService,
     write_bytes_atomically,
 )
-from isoface_desk.services.record_pdf import BLOCK_FIELDS
-from isoface_desk.services.visit_checks import form_for
+from isoface_desk.services.visits.record_pdf import BLOCK_FIELDS
+from isoface_desk.services.visits.visit_checks import form_for
 from isoface_desk.storage.audit import events_for_target
 from isoface_desk.storage.db import read_scope
 from tests.documents.pdftools import all_text, ink_fraction, pdffonts, render, squash

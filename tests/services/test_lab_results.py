@@ -17,12 +17,12 @@ from isoface_desk.domain.check_input import parse_visit
 from isoface_desk.domain.engine import evaluate
 from isoface_desk.domain.lab_orders import order_code
 from isoface_desk.errors import AccessDenied, InputError
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.lab_export import LabExportService
-from isoface_desk.services.lab_results import LabResultService, ResultEntry
-from isoface_desk.services.lab_work import LabWorkService, occasion
-from isoface_desk.services.orders import LabOrder
-from isoface_desk.services.visit_start import VisitStartService
+from isoface_desk.services.care.courses import CourseStart
+from isoface_desk.services.labs.lab_export import LabExportService
+from isoface_desk.services.labs.lab_results import LabResultService, ResultEntry
+from isoface_desk.services.labs.lab_work import LabWorkService, occasion
+from isoface_desk.services.labs.orders import LabOrder
+from isoface_desk.services.visits.visit_start import VisitStartService
 from isoface_desk.storage.audit import chain_head, events_for_target
 from isoface_desk.storage.db import read_scope
 from tests.domain.test_fhir import enum_problems

@@ -14,10 +14,10 @@ from pypdf import PdfReader
 
 from isoface_desk.domain.lab_orders import order_code
 from isoface_desk.errors import AccessDenied, InputError
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.lab_printing import LabPrintService, render_batch
-from isoface_desk.services.lab_work import LabWorkService, occasion
-from isoface_desk.services.orders import LabOrder
+from isoface_desk.services.care.courses import CourseStart
+from isoface_desk.services.labs.lab_printing import LabPrintService, render_batch
+from isoface_desk.services.labs.lab_work import LabWorkService, occasion
+from isoface_desk.services.labs.orders import LabOrder
 from isoface_desk.storage.audit import chain_head
 from isoface_desk.storage.db import read_scope
 from tests.services.conftest import World, change_dose, example_patient

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from isoface_desk.documents.demo import demo_signature_png
+from isoface_desk.devtools.demo_documents import demo_signature_png
 from isoface_desk.documents.images import png_size
 from isoface_desk.errors import AccessDenied, InputError
+from isoface_desk.services.care.courses import CourseStart
 from isoface_desk.services.context import Actor
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.lab_printing import LabPrintService, render_batch
+from isoface_desk.services.labs.lab_printing import LabPrintService, render_batch
 from isoface_desk.storage.audit import chain_head, events_for_target
 from isoface_desk.storage.canonical import sha256_hex
 from isoface_desk.storage.db import read_scope

@@ -11,9 +11,9 @@ import pytest
 
 from isoface_desk.domain.lab_schedule import add_months
 from isoface_desk.errors import InputError
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.lab_work import LabWorkService
-from isoface_desk.services.orders import LabOrder
+from isoface_desk.services.care.courses import CourseStart
+from isoface_desk.services.labs.lab_work import LabWorkService
+from isoface_desk.services.labs.orders import LabOrder
 from tests.services.conftest import World, change_dose, example_patient
 
 START_DAY = dt.date(2026, 6, 1)

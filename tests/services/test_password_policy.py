@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from isoface_desk.errors import InputError
-from isoface_desk.services.passwords import policy_problems
-from isoface_desk.services.users import NewUser
+from isoface_desk.services.access.passwords import policy_problems
+from isoface_desk.services.access.users import NewUser
 from tests.services.conftest import World
 
 

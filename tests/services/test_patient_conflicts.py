@@ -19,8 +19,8 @@ import sqlalchemy as sa
 
 from isoface_desk.errors import ConflictError
 from isoface_desk.services.bundle import Services, open_services
+from isoface_desk.services.care.patients import PatientData
 from isoface_desk.services.context import Actor
-from isoface_desk.services.patients import PatientData
 from isoface_desk.storage.audit import append_event, events_for_target
 from isoface_desk.storage.db import read_scope, session_scope
 from isoface_desk.storage.repositories import patients as patients_repo

@@ -15,15 +15,20 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from isoface_desk.errors import InputError
-from isoface_desk.services.bundle import build_services
-from isoface_desk.services.patients import PatientData, parse_query
-from isoface_desk.services.permissions import (
+from isoface_desk.services.access.permissions import (
     ROLE_PERMISSIONS,
     Permission,
     permissions_for,
     role_matrix_markdown,
 )
-from isoface_desk.services.setup import ClinicData, FirstUser, GenerateCertificate, ImportPkcs12
+from isoface_desk.services.bundle import build_services
+from isoface_desk.services.care.patients import PatientData, parse_query
+from isoface_desk.services.clinic.setup import (
+    ClinicData,
+    FirstUser,
+    GenerateCertificate,
+    ImportPkcs12,
+)
 from isoface_desk.storage.audit import recent_events
 from isoface_desk.storage.db import make_engine, read_scope
 from isoface_desk.storage.migrate import upgrade

@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from isoface_desk.documents.demo import demo_signature_png
+from isoface_desk.devtools.demo_documents import demo_signature_png
+from isoface_desk.devtools.demo_visits import JUSTIFICATIONS, Twist
 from isoface_desk.documents.signing import validate_pdf
 from isoface_desk.domain.catalog import default_catalog
 from isoface_desk.domain.check_input import parse_visit
 from isoface_desk.domain.engine import evaluate
 from isoface_desk.errors import AuthenticationError, InputError, NotFound
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.demo_visits import JUSTIFICATIONS, Twist
-from isoface_desk.services.records import SignatureInput, SignedVisit, SigningRefused
+from isoface_desk.services.care.courses import CourseStart
+from isoface_desk.services.visits.records import SignatureInput, SignedVisit, SigningRefused
 from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.integrity import verify_database
 from isoface_desk.storage.repositories import records as records_repo

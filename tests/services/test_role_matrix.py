@@ -28,23 +28,27 @@ from sqlalchemy import inspect as sa_inspect
 import isoface_desk.services as services_pkg
 from isoface_desk.domain.lab_results import ResultEntry
 from isoface_desk.errors import AccessDenied, StorageError
-from isoface_desk.services.audit_review import AuditReviewService, RecordFilter
-from isoface_desk.services.backup import BackupService
+from isoface_desk.services.access.permissions import (
+    ROLE_PERMISSIONS,
+    Permission,
+    role_matrix_markdown,
+)
+from isoface_desk.services.audit.audit_review import AuditReviewService, RecordFilter
+from isoface_desk.services.audit.checkpoints import CheckpointService
+from isoface_desk.services.audit.reports import ReportService
 from isoface_desk.services.bundle import Services
-from isoface_desk.services.checkpoints import CheckpointService
+from isoface_desk.services.care.courses import CourseStart
+from isoface_desk.services.care.timeline import TimelineService
+from isoface_desk.services.clinic.backup import BackupService
 from isoface_desk.services.context import Actor, ServiceBase
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.documents_service import DocumentService
-from isoface_desk.services.lab_export import LabExportService
-from isoface_desk.services.lab_import import LabImportService
-from isoface_desk.services.lab_printing import LabPrintService
-from isoface_desk.services.lab_results import LabResultService
-from isoface_desk.services.lab_work import LabWorkService
-from isoface_desk.services.permissions import ROLE_PERMISSIONS, Permission, role_matrix_markdown
-from isoface_desk.services.reports import ReportService
-from isoface_desk.services.timeline import TimelineService
-from isoface_desk.services.visit_preview import VisitPreviewService
-from isoface_desk.services.visit_start import VisitStartService
+from isoface_desk.services.labs.lab_export import LabExportService
+from isoface_desk.services.labs.lab_import import LabImportService
+from isoface_desk.services.labs.lab_printing import LabPrintService
+from isoface_desk.services.labs.lab_results import LabResultService
+from isoface_desk.services.labs.lab_work import LabWorkService
+from isoface_desk.services.visits.documents_service import DocumentService
+from isoface_desk.services.visits.visit_preview import VisitPreviewService
+from isoface_desk.services.visits.visit_start import VisitStartService
 from isoface_desk.storage.audit import chain_head, recent_events
 from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.models import Base as ModelBase
@@ -280,8 +284,8 @@ def _bundle_classes() -> dict[str, str]:
 
 def _public_methods() -> set[str]:
     found = set()
-    for module_info in pkgutil.iter_modules(services_pkg.__path__):
-        module = importlib.import_module(f"isoface_desk.services.{module_info.name}")
+    for module_info in pkgutil.walk_packages(services_pkg.__path__, "isoface_desk.services."):
+        module = importlib.import_module(module_info.name)
         for cls in vars(module).values():
             if (inspect.isclass(cls) and issubclass(cls, ServiceBase) and cls is not ServiceBase
                     and cls.__module__ == module.__name__):  # fmt: skip
@@ -406,6 +410,6 @@ def _permission_of(case: str) -> Permission:
 def test_the_readme_role_table_is_the_enforced_one() -> None:
     readme = README.read_text("utf-8")
     assert role_matrix_markdown() in readme, (
-        "README.md's 'Roles and permissions' table differs from services/permissions.py: "
+        "README.md's 'Roles and permissions' table differs from services/access/permissions.py: "
         "paste role_matrix_markdown() into it"
     )

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from isoface_desk.documents.demo import demo_signature_png
+from isoface_desk.devtools.demo_documents import demo_signature_png
 from isoface_desk.errors import AccessDenied
+from isoface_desk.services.access.permissions import ROLE_PERMISSIONS, Permission
+from isoface_desk.services.access.users import NewUser
+from isoface_desk.services.care.courses import CourseStart
 from isoface_desk.services.context import Actor
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.permissions import ROLE_PERMISSIONS, Permission
-from isoface_desk.services.users import NewUser
 from isoface_desk.storage.audit import chain_head
 from isoface_desk.storage.db import read_scope
 from tests.services.conftest import (

@@ -16,18 +16,18 @@ from sqlalchemy import text
 
 from isoface_desk.documents.signing import generate_clinic_certificate, validate_pdf
 from isoface_desk.errors import InputError
-from isoface_desk.services import checkpoints
-from isoface_desk.services.backup import BackupService, restore
-from isoface_desk.services.bundle import build_services
-from isoface_desk.services.checkpoints import CheckpointService
-from isoface_desk.services.integrity import (
+from isoface_desk.services.access.passwords import hash_password
+from isoface_desk.services.access.signing_keys import forget, unlock, unlocked_key, unwrap_key
+from isoface_desk.services.audit import checkpoints
+from isoface_desk.services.audit.checkpoints import CheckpointService
+from isoface_desk.services.audit.integrity import (
     CHECKPOINT_MISMATCH,
     NO_CHECKPOINT,
     NOT_SEALED,
     IntegrityService,
 )
-from isoface_desk.services.passwords import hash_password
-from isoface_desk.services.signing_keys import forget, unlock, unlocked_key, unwrap_key
+from isoface_desk.services.bundle import build_services
+from isoface_desk.services.clinic.backup import BackupService, restore
 from isoface_desk.storage.db import make_engine, read_scope, session_scope
 from isoface_desk.storage.migrate import upgrade
 from isoface_desk.storage.repositories import clinic as clinic_repo
@@ -113,7 +113,7 @@ def test_a_reset_retires_the_key_and_older_records_still_verify(world: World) ->
 
 
 def test_issuing_keys_needs_the_administrators_unlocked_key(world: World) -> None:
-    from isoface_desk.services.users import NewUser
+    from isoface_desk.services.access.users import NewUser
 
     forget(world.services.engine, world.first.user_id)  # signed out
     new = NewUser("late-nurse", "Late Nurse", frozenset({"nurse"}), PASSWORD)

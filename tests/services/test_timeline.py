@@ -11,8 +11,8 @@ import pytest
 
 from isoface_desk.errors import AccessDenied, InputError
 from isoface_desk.services.bundle import Services, open_services
-from isoface_desk.services.timeline import TimelineService
-from isoface_desk.services.visit_start import VisitStartService
+from isoface_desk.services.care.timeline import TimelineService
+from isoface_desk.services.visits.visit_start import VisitStartService
 from isoface_desk.storage.audit import chain_head
 from isoface_desk.storage.db import read_scope
 from tests.ui.app_support import PASSWORD, copy_of, demo_template

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from isoface_desk.devtools.demo_visits import JUSTIFICATIONS, Twist
 from isoface_desk.domain.lab_results import ResultEntry
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.demo_visits import JUSTIFICATIONS, Twist
-from isoface_desk.services.lab_results import LabResultService
-from isoface_desk.services.timeline import TimelineService
+from isoface_desk.services.care.courses import CourseStart
+from isoface_desk.services.care.timeline import TimelineService
+from isoface_desk.services.labs.lab_results import LabResultService
 from tests.services.conftest import (
     PASSWORD,
     World,

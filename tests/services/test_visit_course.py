@@ -11,7 +11,7 @@ import json
 import pytest
 
 from isoface_desk.errors import InputError
-from isoface_desk.services.visit_course import CoursePlan, strength_of
+from isoface_desk.services.visits.visit_course import CoursePlan, strength_of
 from isoface_desk.storage.db import read_scope
 from isoface_desk.storage.models import AuditEventRow
 from tests.services.conftest import (

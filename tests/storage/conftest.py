@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from isoface_desk.domain.record_marks import pdf_keywords
-from isoface_desk.services.signing_keys import UnlockedKey, issue_key
+from isoface_desk.services.access.signing_keys import UnlockedKey, issue_key
 from isoface_desk.storage.db import make_engine, session_scope
 from isoface_desk.storage.handles import Session
 from isoface_desk.storage.migrate import upgrade

@@ -16,7 +16,7 @@ import sys
 from sqlalchemy import select
 
 from isoface_desk.domain.record_marks import pdf_keywords
-from isoface_desk.services.signing_keys import unlock
+from isoface_desk.services.access.signing_keys import unlock
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.db import make_engine, session_scope
 from isoface_desk.storage.models import PatientRow, UserRow

@@ -38,10 +38,10 @@ import pytest
 from sqlalchemy import func
 from sqlalchemy import select as sql_select
 
+from isoface_desk.services.audit.integrity import verify_url
 from isoface_desk.services.bundle import build_services
+from isoface_desk.services.care.courses import CourseStart
 from isoface_desk.services.context import Actor
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.integrity import verify_url
 from isoface_desk.storage.audit import events_for_target
 from isoface_desk.storage.db import make_engine, read_scope
 from isoface_desk.storage.handles import Session

@@ -26,7 +26,7 @@ import isoface_desk.app as app_module
 from isoface_desk import config
 from isoface_desk.cli import main
 from isoface_desk.fileio import write_bytes_atomically, write_temp
-from isoface_desk.services.backup import daily_file_name, prune_daily
+from isoface_desk.services.clinic.backup import daily_file_name, prune_daily
 from isoface_desk.storage.backup import backup_sqlite
 from isoface_desk.storage.db import make_engine, session_scope
 from isoface_desk.storage.migrate import upgrade

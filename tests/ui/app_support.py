@@ -41,7 +41,7 @@ def _template(factory: pytest.TempPathFactory, name: str, build: Callable[[str],
 
 
 def _seed_small(url: str) -> None:
-    from isoface_desk.services.demo import seed_demo
+    from isoface_desk.devtools.demo import seed_demo
 
     seed_demo(url, patients=6)
 
@@ -55,7 +55,7 @@ def big_template(factory: pytest.TempPathFactory) -> Path:
     """The demo clinic plus 100,000 identity-only patients (bulk insert through services)."""
 
     def build(url: str) -> None:
-        from isoface_desk.services.demo_people import bulk_patients
+        from isoface_desk.devtools.demo_people import bulk_patients
 
         shutil.copyfile(demo_template(factory), url.removeprefix("sqlite:///"))
         services = open_services(url)

@@ -71,7 +71,7 @@ def test_application_is_named(qapp: QApplication) -> None:
 def test_demo_without_the_demo_module_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: QtBot
 ) -> None:
-    monkeypatch.setitem(sys.modules, "isoface_desk.services.demo", None)  # not importable
+    monkeypatch.setitem(sys.modules, "isoface_desk.devtools.demo", None)  # not importable
     channel = MessageChannel(show_dialogs=False)
     db = tmp_path / "demo.sqlite3"
     app_module.ensure_demo_database(f"sqlite:///{db}", channel)
@@ -92,7 +92,7 @@ def test_demo_database_that_exists_is_left_alone(tmp_path: Path, qtbot: QtBot) -
 
 @pytest.mark.slow
 def test_demo_database_is_seeded_on_first_use(tmp_path: Path, qtbot: QtBot) -> None:
-    pytest.importorskip("isoface_desk.services.demo", reason="demo seeding not written yet")
+    pytest.importorskip("isoface_desk.devtools.demo", reason="demo seeding not written yet")
     db = tmp_path / "demo.sqlite3"
     channel = MessageChannel(show_dialogs=False)
     app_module.ensure_demo_database(f"sqlite:///{db}", channel)

@@ -16,9 +16,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.lab_printing import LabPrintService, render_batch
-from isoface_desk.services.patients import PatientData
+from isoface_desk.services.care.courses import CourseStart
+from isoface_desk.services.care.patients import PatientData
+from isoface_desk.services.labs.lab_printing import LabPrintService, render_batch
 from isoface_desk.ui.my_signature import NO_SIGNATURE, MySignatureDialog
 from tests.ui.app_support import App, actor, app_on, copy_of, demo_template  # noqa: F401
 from tests.ui.visit.conftest import draw_signature

@@ -15,8 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from isoface_desk.devtools.demo import DEMO_PASSWORD
 from isoface_desk.services.bundle import Services
-from isoface_desk.services.demo import DEMO_PASSWORD
 from isoface_desk.ui.admin.factory import admin_page
 from isoface_desk.ui.audit.factory import audit_page
 from isoface_desk.ui.messages import MessageChannel

@@ -17,9 +17,9 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from isoface_desk.devtools.demo import DEMO_PASSWORD
 from isoface_desk.services.bundle import Services
 from isoface_desk.services.context import Actor
-from isoface_desk.services.demo import DEMO_PASSWORD
 from isoface_desk.storage.audit import events_for_target
 from isoface_desk.storage.db import read_scope
 from isoface_desk.ui.a11y import controls_without_accessible_name

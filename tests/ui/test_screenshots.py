@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from isoface_desk.ui.screenshots import SHOTS
+from isoface_desk.devtools.screenshots import SHOTS
 
 WINDOW = (1366, 728)
 #: Shots that are not a whole window; every other shot is WINDOW-sized.
@@ -41,7 +41,7 @@ def test_screenshot_script_writes_every_shot_and_none_is_blank(
     cli_env["QT_QPA_PLATFORM"] = "offscreen"
     cli_env.pop("DISPLAY", None)
     done = subprocess.run(
-        [sys.executable, "-m", "isoface_desk.ui.screenshots", str(tmp_path)],
+        [sys.executable, "-m", "isoface_desk.devtools.screenshots", str(tmp_path)],
         env=cli_env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

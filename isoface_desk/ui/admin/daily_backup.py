@@ -13,7 +13,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from isoface_desk.errors import IsofaceError
-from isoface_desk.services.backup import BackupResult, BackupService
+from isoface_desk.services.clinic.backup import BackupResult, BackupService
 from isoface_desk.ui.tasks import Task, TaskRunner
 
 log = logging.getLogger("isoface.ui.backup")

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from isoface_desk.services.passwords import MIN_LENGTH, policy_problems
-from isoface_desk.services.permissions import ROLES
-from isoface_desk.services.users import NewUser, UserInfo
+from isoface_desk.services.access.passwords import MIN_LENGTH, policy_problems
+from isoface_desk.services.access.permissions import ROLES
+from isoface_desk.services.access.users import NewUser, UserInfo
 
 ROLE_TITLES = {
     "dermatologist": "Dermatologist (signs visits)",

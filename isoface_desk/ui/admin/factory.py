@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from isoface_desk.services.backup import BackupService
 from isoface_desk.services.bundle import Services
+from isoface_desk.services.clinic.backup import BackupService
 from isoface_desk.services.context import Actor
 from isoface_desk.ui.admin.settings import SettingsPage
 from isoface_desk.ui.admin.users import UsersPage

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from isoface_desk.errors import StorageError
-from isoface_desk.services.encryption import (
+from isoface_desk.services.clinic.encryption import (
     MIN_PASSPHRASE,
     is_new,
     needs_passphrase,

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from isoface_desk.errors import IsofaceError
-from isoface_desk.services.auth import IDLE_RANGE, AuthService
-from isoface_desk.services.backup import BackupResult, BackupService, daily_file_name
+from isoface_desk.services.access.auth import IDLE_RANGE, AuthService
+from isoface_desk.services.clinic.backup import BackupResult, BackupService, daily_file_name
 from isoface_desk.services.context import Actor
 from isoface_desk.ui.messages import MessageChannel, Severity
 from isoface_desk.ui.tasks import TaskRunner

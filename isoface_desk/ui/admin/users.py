@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from isoface_desk.services.access.users import NewUser, UserInfo, UserService
 from isoface_desk.services.context import Actor
-from isoface_desk.services.users import NewUser, UserInfo, UserService
 from isoface_desk.ui.admin.dialogs import (
     DetailsDialog,
     NewUserDialog,

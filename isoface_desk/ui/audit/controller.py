@@ -19,9 +19,9 @@ from PySide6.QtCore import QModelIndex, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QTableWidgetItem, QWidget
 
 from isoface_desk.errors import IsofaceError, NotFound
-from isoface_desk.services.audit_review import AuditReviewService, OpenedRecord, RecordFilter
+from isoface_desk.services.audit.audit_review import AuditReviewService, OpenedRecord, RecordFilter
+from isoface_desk.services.audit.reports import ExportedReport, ReportService
 from isoface_desk.services.context import Actor
-from isoface_desk.services.reports import ExportedReport, ReportService
 from isoface_desk.ui.audit.model import RECORD_ID_ROLE
 from isoface_desk.ui.audit.record_panel import trail_details
 from isoface_desk.ui.audit.workspace import EventsTab, RecordsTab

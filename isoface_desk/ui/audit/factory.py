@@ -3,11 +3,11 @@ the tabs the actor's permissions allow, wired to the audit services."""
 
 from __future__ import annotations
 
-from isoface_desk.services.audit_review import AuditReviewService
+from isoface_desk.services.access.permissions import Permission
+from isoface_desk.services.audit.audit_review import AuditReviewService
+from isoface_desk.services.audit.reports import ReportService
 from isoface_desk.services.bundle import Services
 from isoface_desk.services.context import Actor
-from isoface_desk.services.permissions import Permission
-from isoface_desk.services.reports import ReportService
 from isoface_desk.ui.audit.controller import AuditController, ExportPathChooser, ask_export_path
 from isoface_desk.ui.audit.filters import FilterBar
 from isoface_desk.ui.audit.integrity import IntegrityPanel

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from isoface_desk.services.audit_review import PersonName
+from isoface_desk.services.audit.audit_review import PersonName
 
 KINDS = ("initiation", "follow-up", "end-of-course")
 VERDICTS = (("clear", "Clear"), ("needs-review", "Needs review (justified warnings)"))

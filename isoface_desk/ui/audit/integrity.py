@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from isoface_desk.errors import IsofaceError
-from isoface_desk.services.audit_review import AuditReviewService
+from isoface_desk.services.audit.audit_review import AuditReviewService
+from isoface_desk.services.audit.integrity import VerifyReport
 from isoface_desk.services.context import Actor
-from isoface_desk.services.integrity import VerifyReport
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.tasks import Task, TaskContext, TaskRunner
 

@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor
 
-from isoface_desk.services.audit_review import (
+from isoface_desk.services.audit.audit_review import (
     COUNT_CAP,
     RecordCursor,
     RecordFilter,

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from isoface_desk.services.audit_review import OpenedRecord, TrailEntry
+from isoface_desk.services.audit.audit_review import OpenedRecord, TrailEntry
 from isoface_desk.services.bundle import Services
 from isoface_desk.services.context import Actor
 from isoface_desk.ui.messages import MessageChannel

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from isoface_desk.services.bundle import Services
 from isoface_desk.services.context import Actor
-from isoface_desk.services.lab_desk import LabDesk, lab_desk
+from isoface_desk.services.labs.lab_desk import LabDesk, lab_desk
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.orders.controller import OrdersController
 from isoface_desk.ui.orders.view import OrdersView

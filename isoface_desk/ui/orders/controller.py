@@ -20,10 +20,10 @@ from PySide6.QtWidgets import QDialog, QFileDialog
 from isoface_desk.domain.lab_orders import order_number
 from isoface_desk.errors import InputError, IsofaceError
 from isoface_desk.fileio import checked_target
+from isoface_desk.services.access.permissions import Permission
 from isoface_desk.services.context import Actor
-from isoface_desk.services.lab_desk import LabDesk
-from isoface_desk.services.lab_work import DueItem, DueList
-from isoface_desk.services.permissions import Permission
+from isoface_desk.services.labs.lab_desk import LabDesk
+from isoface_desk.services.labs.lab_work import DueItem, DueList
 from isoface_desk.ui.messages import MessageChannel, Severity
 from isoface_desk.ui.orders.due_model import DueFilter
 from isoface_desk.ui.orders.print_job import (

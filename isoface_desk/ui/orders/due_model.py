@@ -18,7 +18,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QBrush, QFont
 
 from isoface_desk.domain.due_list import GROUP_TITLES, GROUPS
-from isoface_desk.services.lab_work import DueItem, DueList
+from isoface_desk.services.labs.lab_work import DueItem, DueList
 from isoface_desk.ui.visit.style import BLOCK, BLOCK_TINT, WARN, WARN_TINT
 
 Index = QModelIndex | QPersistentModelIndex

@@ -26,7 +26,7 @@ from PySide6.QtPrintSupport import QPrinter
 from isoface_desk.errors import InputError
 from isoface_desk.fileio import write_bytes_atomically
 from isoface_desk.services.context import Actor
-from isoface_desk.services.lab_printing import LabPrintService, render_batch
+from isoface_desk.services.labs.lab_printing import LabPrintService, render_batch
 from isoface_desk.ui.tasks import TaskContext
 
 MAX_RENDER_DPI = 300  # finer than this only costs memory: the pages are text and barcodes

@@ -33,7 +33,7 @@ from isoface_desk.domain.lab_results import (
 )
 from isoface_desk.domain.lab_tests import LabTestTable
 from isoface_desk.domain.profiles import LabParams
-from isoface_desk.services.lab_work import DueItem
+from isoface_desk.services.labs.lab_work import DueItem
 from isoface_desk.ui.visit.style import BLOCK, CLEAR, WARN, colored, em, muted
 
 LEVEL_COLORS = {"normal": CLEAR, "high": WARN, "warn": WARN, "block": BLOCK}

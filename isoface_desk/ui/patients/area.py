@@ -14,11 +14,11 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QInputDialog, QStackedWidget, QWidget
 
+from isoface_desk.services.access.permissions import Permission
+from isoface_desk.services.care.courses import CourseService
+from isoface_desk.services.care.patients import PatientData, PatientQuery, PatientService
+from isoface_desk.services.care.timeline import Patient, PatientTimeline, TimelineService
 from isoface_desk.services.context import Actor
-from isoface_desk.services.courses import CourseService
-from isoface_desk.services.patients import PatientData, PatientQuery, PatientService
-from isoface_desk.services.permissions import Permission
-from isoface_desk.services.timeline import Patient, PatientTimeline, TimelineService
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.patients.editor import PatientDialog
 from isoface_desk.ui.patients.list_page import PatientListPage

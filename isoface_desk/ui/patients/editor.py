@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from isoface_desk.errors import ConflictError, InputError, IsofaceError
-from isoface_desk.services.patients import SEXES, PatientData
-from isoface_desk.services.timeline import Patient
+from isoface_desk.services.care.patients import SEXES, PatientData
+from isoface_desk.services.care.timeline import Patient
 from isoface_desk.ui.messages import MessageChannel
 
 SavePatient = Callable[[PatientData], Patient]

@@ -11,9 +11,9 @@ from typing import Protocol
 from PySide6.QtWidgets import QWidget
 
 from isoface_desk.services.bundle import Services
+from isoface_desk.services.care.timeline import TimelineService
 from isoface_desk.services.context import Actor
-from isoface_desk.services.timeline import TimelineService
-from isoface_desk.services.visit_start import VisitStartService
+from isoface_desk.services.visits.visit_start import VisitStartService
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.patients.area import PatientsArea
 from isoface_desk.ui.patients.visit_area import VisitArea

@@ -18,8 +18,8 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt
 
-from isoface_desk.services.patients import PatientQuery, parse_query
-from isoface_desk.services.timeline import Patient
+from isoface_desk.services.care.patients import PatientQuery, parse_query
+from isoface_desk.services.care.timeline import Patient
 from isoface_desk.ui.lazy_model import Index, LazyTableModel
 from isoface_desk.ui.tasks import TaskRunner
 

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from isoface_desk.services.courses import current_mg_per_day
-from isoface_desk.services.timeline import Course, Draft, PatientTimeline
+from isoface_desk.services.care.courses import current_mg_per_day
+from isoface_desk.services.care.timeline import Course, Draft, PatientTimeline
 from isoface_desk.ui.orders.due_model import LEVEL_COLORS
 from isoface_desk.ui.patients.model import age_on
 from isoface_desk.ui.widgets.charts import CumulativeDoseChart, Phq9Chart
@@ -329,7 +329,7 @@ class PatientPage(QWidget):
             tree.setCurrentItem(first, 0, QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def _record_item(self, record: object) -> QTreeWidgetItem:
-        from isoface_desk.services.records import RecordSummary
+        from isoface_desk.services.visits.records import RecordSummary
 
         assert isinstance(record, RecordSummary)
         verdict = VERDICT_WORDS.get(record.verdict, record.verdict)

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from isoface_desk.services.context import Actor
-from isoface_desk.services.corrections import Correction, correction_of
-from isoface_desk.services.drafts import DraftService
-from isoface_desk.services.records import RecordService, SignedVisit
-from isoface_desk.services.visit_start import VisitStart, VisitStartService
+from isoface_desk.services.visits.corrections import Correction, correction_of
+from isoface_desk.services.visits.drafts import DraftService
+from isoface_desk.services.visits.records import RecordService, SignedVisit
+from isoface_desk.services.visits.visit_start import VisitStart, VisitStartService
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.patients.patient_page import KIND_WORDS
 from isoface_desk.ui.visit import VisitChecklist

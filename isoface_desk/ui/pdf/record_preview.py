@@ -17,10 +17,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QInputDialog, QPushButton, QWidget
 
 from isoface_desk.errors import IsofaceError
+from isoface_desk.services.access.permissions import Permission
 from isoface_desk.services.bundle import Services
 from isoface_desk.services.context import Actor
-from isoface_desk.services.documents_service import DocumentService
-from isoface_desk.services.permissions import Permission
+from isoface_desk.services.visits.documents_service import DocumentService
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.pdf.preview import (
     PathChooser,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from isoface_desk.services.setup import SetupService
+from isoface_desk.services.clinic.setup import SetupService
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.setup.wizard import SetupWizard
 from isoface_desk.ui.signin.session import SessionController

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from isoface_desk.domain.catalog import Catalog
-from isoface_desk.services.passwords import MIN_LENGTH, policy_problems
+from isoface_desk.services.access.passwords import MIN_LENGTH, policy_problems
 
 PROBLEM_STYLE = "QLabel { color: #b3261e; }"
 LETTER_FAMILIES = ("us-",)  # jurisdictions whose clinics print on US Letter by default

@@ -16,14 +16,14 @@ from PySide6.QtWidgets import QWidget, QWizard
 
 from isoface_desk.domain.catalog import Catalog, default_catalog
 from isoface_desk.errors import InputError, IsofaceError
-from isoface_desk.services.setup import (
+from isoface_desk.services.access.signing_keys import CertificateChoice
+from isoface_desk.services.clinic.setup import (
     ClinicData,
     FirstUser,
     GenerateCertificate,
     ImportPkcs12,
     SetupService,
 )
-from isoface_desk.services.signing_keys import CertificateChoice
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.setup.pages import AccountPage, CertificatePage, ClinicPage, RulesPage
 

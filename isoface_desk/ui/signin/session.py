@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QMenu, QStackedWidget, QWidget
 
 from isoface_desk.errors import AuthenticationError, IsofaceError
-from isoface_desk.services.auth import AuthService
+from isoface_desk.services.access.auth import AuthService
 from isoface_desk.services.context import Actor
 from isoface_desk.ui.idle import IdleWatcher
 from isoface_desk.ui.main_controller import ShellController

@@ -18,11 +18,11 @@ from typing import Any
 
 from isoface_desk.domain.catalog import Catalog
 from isoface_desk.services.context import Actor
-from isoface_desk.services.corrections import Correction
-from isoface_desk.services.drafts import DraftService
-from isoface_desk.services.records import RecordService, SignatureInput, SignedVisit
-from isoface_desk.services.visit_course import CoursePlan
-from isoface_desk.services.visit_start import VisitDraftHandle, VisitStart
+from isoface_desk.services.visits.corrections import Correction
+from isoface_desk.services.visits.drafts import DraftService
+from isoface_desk.services.visits.records import RecordService, SignatureInput, SignedVisit
+from isoface_desk.services.visits.visit_course import CoursePlan
+from isoface_desk.services.visits.visit_start import VisitDraftHandle, VisitStart
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.visit.checklist import VisitChecklist
 from isoface_desk.ui.visit.signing import SignCallback, SignRequest

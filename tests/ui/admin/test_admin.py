@@ -15,11 +15,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from isoface_desk.devtools.demo import DEMO_PASSWORD
 from isoface_desk.errors import AuthenticationError
-from isoface_desk.services.backup import BackupService, daily_file_name
+from isoface_desk.services.access.users import NewUser
 from isoface_desk.services.bundle import Services
-from isoface_desk.services.demo import DEMO_PASSWORD
-from isoface_desk.services.users import NewUser
+from isoface_desk.services.clinic.backup import BackupService, daily_file_name
 from isoface_desk.storage.audit import recent_events
 from isoface_desk.storage.db import read_scope
 from isoface_desk.ui.a11y import controls_without_accessible_name

@@ -14,9 +14,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from isoface_desk.devtools.demo import DEMO_PASSWORD
 from isoface_desk.errors import InputError
 from isoface_desk.services.bundle import Services
-from isoface_desk.services.demo import DEMO_PASSWORD
 from isoface_desk.storage.audit import recent_events
 from isoface_desk.storage.db import read_scope
 from isoface_desk.ui.admin.dialogs import DetailsDialog

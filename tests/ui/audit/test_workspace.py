@@ -18,11 +18,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from isoface_desk.devtools.demo import DEMO_PASSWORD
 from isoface_desk.errors import NotFound
-from isoface_desk.services.audit_review import AuditReviewService
+from isoface_desk.services.audit.audit_review import AuditReviewService
 from isoface_desk.services.bundle import Services
 from isoface_desk.services.context import Actor
-from isoface_desk.services.demo import DEMO_PASSWORD
 from isoface_desk.storage.audit import recent_events
 from isoface_desk.storage.db import make_engine, read_scope, session_scope
 from isoface_desk.storage.migrate import upgrade

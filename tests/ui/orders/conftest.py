@@ -13,9 +13,9 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, QThreadPool
 from pytestqt.qtbot import QtBot
 
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.lab_work import DueItem
-from isoface_desk.services.patients import PatientData
+from isoface_desk.services.care.courses import CourseStart
+from isoface_desk.services.care.patients import PatientData
+from isoface_desk.services.labs.lab_work import DueItem
 from isoface_desk.storage.db import session_scope
 from isoface_desk.storage.repositories import lab_orders as orders_repo
 from isoface_desk.storage.repositories.lab_orders import OrderData

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from isoface_desk.domain.lab_orders import order_code
-from isoface_desk.services.lab_work import DueItem
-from isoface_desk.services.orders import LabOrder
+from isoface_desk.services.labs.lab_work import DueItem
+from isoface_desk.services.labs.orders import LabOrder
 from isoface_desk.ui.orders import OrdersArea
 from isoface_desk.ui.orders.due_model import DueFilter
 from isoface_desk.ui.visit.style import BLOCK_TINT

@@ -24,20 +24,20 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from isoface_desk.documents.demo import demo_signature_png
-from isoface_desk.domain.checklist import visit_dict_to_answers
-from isoface_desk.services.bundle import Services
-from isoface_desk.services.context import Actor
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.demo_visits import (
+from isoface_desk.devtools.demo_documents import demo_signature_png
+from isoface_desk.devtools.demo_visits import (
     DAYS_SUPPLY,
     PRODUCT_NAME,
     DemoPatientFacts,
     visit_dict,
 )
-from isoface_desk.services.patients import PatientData
-from isoface_desk.services.records import SignatureInput
-from isoface_desk.services.visit_start import VisitStartService
+from isoface_desk.domain.checklist import visit_dict_to_answers
+from isoface_desk.services.bundle import Services
+from isoface_desk.services.care.courses import CourseStart
+from isoface_desk.services.care.patients import PatientData
+from isoface_desk.services.context import Actor
+from isoface_desk.services.visits.records import SignatureInput
+from isoface_desk.services.visits.visit_start import VisitStartService
 from isoface_desk.storage.audit import events_for_target
 from isoface_desk.storage.db import read_scope
 from isoface_desk.ui.patients.area import PatientsArea

@@ -13,12 +13,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from isoface_desk.documents.demo import demo_signature_png
+from isoface_desk.devtools.demo_documents import demo_signature_png
+from isoface_desk.devtools.demo_visits import DemoPatientFacts, visit_dict
 from isoface_desk.services.bundle import Services
+from isoface_desk.services.care.patients import PatientData
 from isoface_desk.services.context import Actor
-from isoface_desk.services.demo_visits import DemoPatientFacts, visit_dict
-from isoface_desk.services.patients import PatientData
-from isoface_desk.services.records import SignatureInput
+from isoface_desk.services.visits.records import SignatureInput
 from isoface_desk.storage.audit import events_for_target
 from isoface_desk.storage.db import read_scope
 from tests.e2e.steps import answer_modal, open_patient

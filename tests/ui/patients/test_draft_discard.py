@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from isoface_desk.services.audit_review import AuditReviewService
-from isoface_desk.services.drafts import DISCARD_ACTION
+from isoface_desk.services.audit.audit_review import AuditReviewService
+from isoface_desk.services.visits.drafts import DISCARD_ACTION
 from isoface_desk.storage.audit import recent_events
 from isoface_desk.storage.db import read_scope
 from isoface_desk.ui.patients.visit_area import VisitArea

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from isoface_desk.services.lab_work import LabWorkService
-from isoface_desk.services.timeline import TimelineService
+from isoface_desk.services.care.timeline import TimelineService
+from isoface_desk.services.labs.lab_work import LabWorkService
 from isoface_desk.ui.patients.patient_page import PatientPage
 from isoface_desk.ui.visit.style import WARN, WARN_TINT
 from tests.services.conftest import World, opened_world

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from isoface_desk.services.patients import PatientData
-from isoface_desk.services.users import NewUser
+from isoface_desk.services.access.users import NewUser
+from isoface_desk.services.care.patients import PatientData
 from isoface_desk.ui.patients.visit_area import VisitArea
 from tests.e2e.steps import open_patient
 from tests.ui.app_support import PASSWORD, app_on, copy_of, demo_template  # noqa: F401

@@ -16,7 +16,7 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from isoface_desk.domain.checklist import visit_dict_to_answers
-from isoface_desk.services.patients import PatientData
+from isoface_desk.services.care.patients import PatientData
 from isoface_desk.ui.patients.area import PatientsArea
 from isoface_desk.ui.patients.visit_area import VisitArea
 from tests.conftest import SHARED

@@ -21,8 +21,8 @@ from isoface_desk.config import forms_dir
 from isoface_desk.domain.catalog import Catalog, default_catalog
 from isoface_desk.domain.checklist import Form, VisitContext, load_checklists, refs_from_catalog
 from isoface_desk.services.context import Actor, actor_from_user
-from isoface_desk.services.drafts import DraftService
-from isoface_desk.services.visit_start import VisitDraftHandle, VisitStart
+from isoface_desk.services.visits.drafts import DraftService
+from isoface_desk.services.visits.visit_start import VisitDraftHandle, VisitStart
 from isoface_desk.storage.repositories.patients import Patient
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.visit import SignRequest, VisitChecklist

@@ -15,7 +15,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from isoface_desk.domain.checklist import Form
-from isoface_desk.services.drafts import DraftService
+from isoface_desk.services.visits.drafts import DraftService
 from isoface_desk.ui.visit import VisitChecklist
 from tests.conftest import ROOT
 from tests.ui.visit.conftest import Db, draft_handle, uk_context

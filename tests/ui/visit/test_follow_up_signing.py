@@ -13,11 +13,11 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from isoface_desk.devtools.demo_visits import DAYS_SUPPLY, PRODUCT_NAME
 from isoface_desk.domain.catalog import Catalog
 from isoface_desk.domain.checklist import visit_dict_to_answers
-from isoface_desk.services.courses import CourseStart
-from isoface_desk.services.demo_visits import DAYS_SUPPLY, PRODUCT_NAME
-from isoface_desk.services.visit_start import VisitStartService
+from isoface_desk.services.care.courses import CourseStart
+from isoface_desk.services.visits.visit_start import VisitStartService
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.visit.date_editor import DateEditor
 from isoface_desk.ui.visit.wiring import open_visit_checklist

@@ -318,7 +318,7 @@ def test_closing_the_window_mid_visit_says_the_visit_is_kept_as_a_draft(
     app_on: Callable[..., Any],  # noqa: F811
     tmp_path_factory: pytest.TempPathFactory, tmp_path: Path,
 ) -> None:  # fmt: skip
-    from isoface_desk.services.patients import PatientData
+    from isoface_desk.services.care.patients import PatientData
     from isoface_desk.ui.patients.visit_area import VisitArea
     from tests.ui.app_support import actor, copy_of, demo_template
 

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from isoface_desk.domain.catalog import Catalog
 from isoface_desk.domain.checklist import visit_dict_to_answers
-from isoface_desk.services.visit_start import VisitStartService
+from isoface_desk.services.visits.visit_start import VisitStartService
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.visit.wiring import open_visit_checklist
 from tests.services.conftest import (

@@ -1,0 +1,1 @@
+"""The auditor's side: record review, integrity verification, checkpoints, reports."""

@@ -1,0 +1,1 @@
+"""Patients, their treatment courses and their timelines."""

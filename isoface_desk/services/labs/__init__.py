@@ -1,0 +1,1 @@
+"""Lab orders and results: the due list, printing, collection, entry, import and export."""

@@ -1,0 +1,1 @@
+"""A visit from start to signed record: drafts, live checks, prefill, signing, corrections, PDFs."""
