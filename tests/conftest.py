@@ -21,7 +21,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_QUICK_BACKEND", "software")
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+#: The example visits of docs/check-format.md with their expected codes (expected.json).
+EXAMPLES = ROOT / "tests" / "data" / "examples"
 PG_ENV = "ISOFACE_TEST_PG_URL"
 
 
@@ -104,13 +105,9 @@ def _fresh_pg_database(admin_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        reason = f"../shared is not beside the project (looked in {SHARED})"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return SHARED
+def examples_dir() -> Path:
+    """The example visits, carried in the repository (tests/data/examples)."""
+    return EXAMPLES
 
 
 @pytest.fixture

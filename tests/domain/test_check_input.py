@@ -37,8 +37,8 @@ def test_round_trip_through_visit_to_dict() -> None:
         assert again == visit
 
 
-def test_the_invalid_example_reports_all_three_problems(shared_dir: Any) -> None:
-    data = json.loads((shared_dir / "examples" / "invalid-input.json").read_text())
+def test_the_invalid_example_reports_all_three_problems(examples_dir: Any) -> None:
+    data = json.loads((examples_dir / "invalid-input.json").read_text())
     lines = problems(data)
     assert [line.split(":")[0] for line in lines] == [
         "patient.weight_kg", "contraception.methods[0].code", "phq9"]  # fmt: skip

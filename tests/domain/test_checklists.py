@@ -332,9 +332,9 @@ def test_full_initiation_gives_a_visit_the_engine_clears(
 
 
 def test_full_initiation_matches_the_shared_clear_example(
-    forms: dict[str, Form], catalog: Catalog, shared_dir: Path
+    forms: dict[str, Form], catalog: Catalog, examples_dir: Path
 ) -> None:
-    example = json.loads((shared_dir / "examples" / "uk-initiation-clear.json").read_text())
+    example = json.loads((examples_dir / "uk-initiation-clear.json").read_text())
     exact = resolve_profile(catalog, example["profile"], VISIT).id
     data = answers_to_visit_dict(forms["initiation"], full_initiation(), ctx())
     ours = parse_visit(data, catalog)
@@ -351,9 +351,9 @@ def test_full_initiation_matches_the_shared_clear_example(
     ],
 )
 def test_shared_examples_round_trip_through_their_form(
-    forms: dict[str, Form], catalog: Catalog, shared_dir: Path, name: str
+    forms: dict[str, Form], catalog: Catalog, examples_dir: Path, name: str
 ) -> None:
-    example = json.loads((shared_dir / "examples" / name).read_text())
+    example = json.loads((examples_dir / name).read_text())
     form = forms[example["visit"]["kind"]]
     context = context_from_visit_dict(example)
     answers = visit_dict_to_answers(form, example)
@@ -366,7 +366,7 @@ def test_shared_examples_round_trip_through_their_form(
             assert flat_after[path] == value, path
     visible = shown(form, answers, context).answers
     assert shown(form, visit_dict_to_answers(form, rebuilt), context).answers == visible
-    expected = json.loads((shared_dir / "examples" / "expected.json").read_text())[name]
+    expected = json.loads((examples_dir / "expected.json").read_text())[name]
     assert sorted(evaluate(after, catalog).codes()) == sorted(expected["block"] + expected["warn"])
 
 

@@ -22,10 +22,10 @@ from isoface_desk.domain.checklist import (
 )
 from isoface_desk.domain.engine import evaluate
 from isoface_desk.domain.visit_prefill import CarriedVisit, StoredResult, prefill
-from tests.conftest import SHARED
+from tests.conftest import EXAMPLES
 
 FORMS = PROJECT_ROOT / "forms"
-EXAMPLE_FILE = SHARED / "examples" / "us-follow-up-minocycline-stale-test.json"
+EXAMPLE_FILE = EXAMPLES / "us-follow-up-minocycline-stale-test.json"
 if not EXAMPLE_FILE.is_file():
     pytest.skip(f"{EXAMPLE_FILE} is not available", allow_module_level=True)
 EXAMPLE = json.loads(EXAMPLE_FILE.read_text(encoding="utf-8"))

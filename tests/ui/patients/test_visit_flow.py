@@ -19,11 +19,11 @@ from isoface_desk.domain.checklist import visit_dict_to_answers
 from isoface_desk.services.care.patients import PatientData
 from isoface_desk.ui.patients.area import PatientsArea
 from isoface_desk.ui.patients.visit_area import VisitArea
-from tests.conftest import SHARED
+from tests.conftest import EXAMPLES
 from tests.ui.app_support import actor, app_on, copy_of, demo_template  # noqa: F401
 from tests.ui.visit.conftest import draw_signature
 
-EXAMPLE = SHARED / "examples" / "uk-initiation-clear.json"
+EXAMPLE = EXAMPLES / "uk-initiation-clear.json"
 VISIT_DAY = dt.datetime(2026, 10, 12, 9, 30, tzinfo=dt.UTC)
 
 

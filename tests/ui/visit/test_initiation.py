@@ -17,10 +17,10 @@ from isoface_desk.ui.visit import VisitChecklist
 from isoface_desk.ui.visit.date_editor import DateEditor
 from isoface_desk.ui.visit.findings_panel import FindingCard
 from isoface_desk.ui.visit.records_editor import RecordsEditor
-from tests.conftest import SHARED
+from tests.conftest import EXAMPLES
 from tests.ui.visit.conftest import Keys, Signer, draw_signature
 
-EXAMPLE = SHARED / "examples" / "uk-initiation-clear.json"
+EXAMPLE = EXAMPLES / "uk-initiation-clear.json"
 
 
 def example_answers(form: Form) -> dict[str, Any]:

@@ -23,12 +23,12 @@ from isoface_desk.ui.visit.editors import ChoiceEditor, NumberEditor, SignatureE
 from isoface_desk.ui.visit.multi_choice import MultiChoiceEditor
 from isoface_desk.ui.visit.records_editor import RecordsEditor
 from isoface_desk.ui.visit.sign_dialog import SignDialog
-from tests.conftest import SHARED
+from tests.conftest import EXAMPLES
 from tests.ui.app_support import app_on  # noqa: F401
 from tests.ui.visit.conftest import VISIT_DAY, Db, Keys, Signer, draft_handle, draw_signature
 from tests.ui.visit.conftest import uk_context as uk
 
-EXAMPLE = SHARED / "examples" / "uk-initiation-clear.json"
+EXAMPLE = EXAMPLES / "uk-initiation-clear.json"
 
 
 def example(form: Form, kind: str | None = None) -> dict[str, Any]:
