@@ -1,10 +1,10 @@
-"""Behaviour of the visit checklist: live findings, visibility, navigation, autosave, signing.
+"""Behaviour of the visit checklist: the answers, the live check and signing.
 
 On every answer change: questions hide and show as `shown()` says, the live check runs
 (well under a millisecond per evaluation), the findings panel, section marks and the Sign
-button follow. The draft is saved `autosave_ms` after the last change to a field, at
-once when another field is changed while a save is pending, and at once on a section
-change, so after a crash at most the edit in flight is lost.
+button follow, and the draft's autosave is told. Moving about the checklist is the
+`SectionNavigator`'s (ui.visit.section_navigator); when the draft is written, the
+`DraftAutosave`'s (ui.visit.autosave).
 """
 
 from __future__ import annotations
@@ -12,11 +12,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QObject, Signal
 
 from isoface_desk.domain.catalog import Catalog
 from isoface_desk.domain.checklist import (
@@ -26,17 +24,18 @@ from isoface_desk.domain.checklist import (
     locate_field,
     shown,
 )
-from isoface_desk.domain.findings import Finding
 from isoface_desk.domain.visit_prefill import SectionNote
 from isoface_desk.errors import AuthenticationError, IsofaceError
 from isoface_desk.ui.messages import MessageChannel
+from isoface_desk.ui.visit.autosave import DraftAutosave
 from isoface_desk.ui.visit.carried import CONFIRMED_KEY, Confirmations
 from isoface_desk.ui.visit.checklist_view import ChecklistView
 from isoface_desk.ui.visit.editors import AnswerEditor, SignatureEditor
-from isoface_desk.ui.visit.live_check import LiveResult, Note, live_check
+from isoface_desk.ui.visit.live_check import LiveResult, live_check
 from isoface_desk.ui.visit.optional import optional_questions
 from isoface_desk.ui.visit.records_editor import RecordsEditor
 from isoface_desk.ui.visit.section_list import SectionState
+from isoface_desk.ui.visit.section_navigator import SectionNavigator
 from isoface_desk.ui.visit.sign_dialog import SignDialog
 from isoface_desk.ui.visit.signing import (
     DraftStore,
@@ -57,7 +56,44 @@ CONTEXT_FIELDS = {
 }
 
 
+def opening_answers(form: Form, context: VisitContext, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers a checklist opens with: `given` (a draft's, else the initial ones),
+    then what the context already knows, then the questions' defaults (never a yes/no's)."""
+    answers = dict(given)
+    for q in form.questions():
+        context_value = getattr(context, CONTEXT_FIELDS.get(q.field or "", ""), None)
+        if q.id not in answers and context_value is not None:
+            answers[q.id] = context_value
+        elif q.id not in answers and q.default is not None and q.type != "bool":
+            answers[q.id] = q.default
+    return answers
+
+
+def section_states(form: Form, section_ids: list[str], result: LiveResult) -> list[SectionState]:
+    """Each visible section with its mark: a blocking or warning finding in it wins, then
+    something still to answer ("todo"), else "done"."""
+    marks: dict[str, str] = {}
+    for note in result.notes:
+        if note.section_id:
+            marks.setdefault(note.section_id, "todo")
+    findings = result.evaluation.findings if result.evaluation is not None else ()
+    for finding in reversed(findings):  # blocks come first, so they win
+        found = locate_field(form, finding.field)
+        if found is not None and finding.severity in ("block", "warn"):
+            marks[found.section.id] = finding.severity
+    sections = {s.id: s for s in form.sections}
+    return [SectionState(sections[sid], marks.get(sid, "done")) for sid in section_ids]
+
+
 class ChecklistController(QObject):
+    """The visit checklist's state: its answers, what the live check found, signing.
+
+    It composes a `SectionNavigator` (`navigator`: which section is shown, the focus, the
+    position a draft reopens at) and a `DraftAutosave` (`autosave`: when the draft is
+    written); the navigation and save methods below are theirs, kept here for the screen
+    and the keyboard shortcuts.
+    """
+
     evaluated = Signal(object)  # LiveResult, after every change
     draft_saved = Signal()
     signed = Signal(object)  # what the sign callback returned
@@ -83,19 +119,18 @@ class ChecklistController(QObject):
         self.result: LiveResult | None = None
         self.sign_dialog: SignDialog | None = None
         self.is_signed = False
-        self._pending: str | None = None
-        self._save_failed = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(autosave_ms)
-        self._timer.timeout.connect(self.save_now)
+        self.navigator = SectionNavigator(view, form, self.carried, self)
+        self.autosave = DraftAutosave(
+            drafts, lambda: (self.draft_answers(), self.navigator.position()),
+            view.draft_label, self.messages, autosave_ms, self,
+        )  # fmt: skip
         self._connect()
         self._loading = True
         position = self._load(initial_answers or {})
         self._loading = False
         self.refresh()
         view.fix_tab_order()
-        self._go_to_position(position)
+        self.navigator.go_to_position(position)
 
     # ----- wiring
 
@@ -105,29 +140,19 @@ class ChecklistController(QObject):
             editor.changed.connect(lambda q=qid: self._on_answer_changed(q))
             if isinstance(editor, RecordsEditor):
                 editor.structure_changed.connect(v.fix_tab_order)
-        v.section_list.section_chosen.connect(self._on_section_list_section_chosen)
-        v.section_list.section_entered.connect(self._on_section_list_section_entered)
-        v.section_combo.activated.connect(self._on_section_combo_activated)
-        v.prev_button.clicked.connect(self.previous_section)
         v.next_button.clicked.connect(self.next_section)
-        v.panel.finding_activated.connect(self._on_panel_finding_activated)
-        v.panel.note_activated.connect(self._on_panel_note_activated)
         v.panel.justification_changed.connect(self._on_panel_justification_changed)
         v.panel.sign_requested.connect(self._on_panel_sign_requested)
         for sid, page in v.pages.items():
             page.banner.confirm_requested.connect(lambda s=sid: self.confirm_section(s))
+        self.navigator.section_changed.connect(self.save_now)  # a section change: at once
+        self.autosave.saved.connect(self.draft_saved)
 
     def _load(self, initial: Mapping[str, Any]) -> str:
         """Show the draft's answers (else the initial ones, context values and defaults);
         the position to reopen at."""
         saved = self.drafts.answers if self.drafts is not None else {}
-        answers = dict(saved or initial)
-        for q in self.form.questions():
-            context_value = getattr(self.context, CONTEXT_FIELDS.get(q.field or "", ""), None)
-            if q.id not in answers and context_value is not None:
-                answers[q.id] = context_value
-            elif q.id not in answers and q.default is not None and q.type != "bool":
-                answers[q.id] = q.default
+        answers = opening_answers(self.form, self.context, saved or initial)
         for qid, value in answers.items():
             if qid in self.editors:
                 self.editors[qid].set_value(value)
@@ -169,7 +194,7 @@ class ChecklistController(QObject):
             return
         self.carried.confirm(self.form.section_of(question_id).id)  # edited: seen
         self.refresh()
-        self._schedule_save(question_id)
+        self.autosave.schedule(question_id)
 
     # ----- live state
 
@@ -190,42 +215,12 @@ class ChecklistController(QObject):
         optional = optional_questions(self.form, answers, self.context, self.catalog, result)
         for qid, widget in self.view.question_widgets().items():
             widget.set_optional(qid in optional)
-        self._show_sections([s.id for s in view.sections], result)
+        self.navigator.show_sections(
+            section_states(self.form, [s.id for s in view.sections], result)
+        )
         self._update_sign_state()
         self.evaluated.emit(result)
         return result
-
-    def _show_sections(self, section_ids: list[str], result: LiveResult) -> None:
-        marks: dict[str, str] = {}
-        for note in result.notes:
-            if note.section_id:
-                marks.setdefault(note.section_id, "todo")
-        findings = result.evaluation.findings if result.evaluation is not None else ()
-        for finding in reversed(findings):  # blocks come first, so they win
-            found = locate_field(self.form, finding.field)
-            if found is not None and finding.severity in ("block", "warn"):
-                marks[found.section.id] = finding.severity
-        states = [SectionState(self.form.sections[self._index(sid)], marks.get(sid, "done"))
-                  for sid in section_ids]  # fmt: skip
-        current = self.view.current_section_id()
-        if current not in section_ids and section_ids:
-            following = [s for s in section_ids if self._index(s) > self._index(current)]
-            current = following[0] if following else section_ids[-1]
-            self.view.show_section(current)
-        self.view.section_list.show_sections(states, current)
-        combo = self.view.section_combo
-        combo.blockSignals(True)
-        combo.clear()
-        for n, state in enumerate(states, start=1):
-            combo.addItem(f"{n}. {state.section.title}", state.section.id)
-        combo.setCurrentIndex(section_ids.index(current) if current in section_ids else -1)
-        combo.blockSignals(False)
-        position = section_ids.index(current) if current in section_ids else 0
-        self.view.prev_button.setEnabled(position > 0)
-        self.view.next_button.setEnabled(position < len(section_ids) - 1)
-
-    def _index(self, section_id: str) -> int:
-        return next(i for i, s in enumerate(self.form.sections) if s.id == section_id)
 
     def _update_sign_state(self) -> None:
         if self.result is None or self.is_signed:
@@ -235,174 +230,56 @@ class ChecklistController(QObject):
 
     def _on_panel_justification_changed(self) -> None:
         self._update_sign_state()
-        self._schedule_save("_justification")
+        self.autosave.schedule("_justification")
 
-    # ----- navigation
-
-    def visible_section_ids(self) -> list[str]:
-        return self.view.section_list.section_ids()
-
-    def go_to_section(self, section_id: str, *, focus: bool = True, save: bool = True) -> None:
-        changed = section_id != self.view.current_section_id()
-        if changed:
-            self.view.show_section(section_id)
-            self.refresh_marks_only(section_id)
-        if focus:
-            self.focus_first_question(section_id)
-        if changed and save:
-            self.save_now()  # a section change is saved at once
-
-    def refresh_marks_only(self, section_id: str) -> None:
-        ids = self.visible_section_ids()
-        if section_id in ids:
-            self.view.section_list.blockSignals(True)
-            self.view.section_list.setCurrentRow(ids.index(section_id))
-            self.view.section_list.blockSignals(False)
-            combo = self.view.section_combo
-            combo.blockSignals(True)
-            combo.setCurrentIndex(ids.index(section_id))
-            combo.blockSignals(False)
-            self.view.prev_button.setEnabled(ids.index(section_id) > 0)
-            self.view.next_button.setEnabled(ids.index(section_id) < len(ids) - 1)
-
-    def take_focus(self) -> None:
-        """Once shown: the focus to the current section (its first question, or the
-        confirmation of what it carried), unless it is in the checklist already."""
-        if self.focus_widget_in_view() is None:
-            self.focus_first_question(self.view.current_section_id())
-
-    def focus_first_question(self, section_id: str) -> None:
-        page = self.view.pages[section_id]
-        if self.carried.needs(section_id):
-            page.banner.button.setFocus()  # one key: confirm unchanged (or Tab to edit)
-            return
-        for widget in page.questions.values():
-            if widget.isVisibleTo(page):
-                widget.editor.focus_first()
-                return
+    # ----- carried sections
 
     def confirm_section(self, section_id: str) -> None:
         """The prescriber confirms a carried section unchanged; on to the next section."""
-        if self.carried.confirm(section_id):
-            self.refresh()
-            self._schedule_save("_confirmed")
+        self._confirm(section_id)
         if section_id == self.view.current_section_id():
             self.next_section()
 
     def next_section(self) -> None:
-        ids = self.visible_section_ids()
-        current = self.view.current_section_id()
-        if self.carried.confirm(current):  # Ctrl+Enter on a carried section confirms it
+        """Ctrl+Enter or Next: a carried section shown is confirmed, then the next one."""
+        self._confirm(self.view.current_section_id())
+        self.navigator.next_section()
+
+    def _confirm(self, section_id: str) -> None:
+        if self.carried.confirm(section_id):
             self.refresh()
-            self._schedule_save("_confirmed")
-        if current in ids and ids.index(current) < len(ids) - 1:
-            self.go_to_section(ids[ids.index(current) + 1])
-        else:
-            self.view.panel.focus_panel()  # after the last section: the findings and Sign
+            self.autosave.schedule("_confirmed")
+
+    # ----- the navigator's and the autosave's, for the screen
 
     def previous_section(self) -> None:
-        ids = self.visible_section_ids()
-        current = self.view.current_section_id()
-        if current in ids and ids.index(current) > 0:
-            self.go_to_section(ids[ids.index(current) - 1])
+        self.navigator.previous_section()
 
     def section_by_number(self, number: int) -> None:
-        ids = self.visible_section_ids()
-        if 1 <= number <= len(ids):
-            self.go_to_section(ids[number - 1])
+        self.navigator.section_by_number(number)
 
-    def _on_section_list_section_chosen(self, section_id: str) -> None:
-        self.go_to_section(section_id, focus=False)
+    def visible_section_ids(self) -> list[str]:
+        return self.navigator.visible_section_ids()
 
-    def _on_section_list_section_entered(self, section_id: str) -> None:
-        self.go_to_section(section_id)
-
-    def _on_section_combo_activated(self, index: int) -> None:
-        section_id = self.view.section_combo.itemData(index)
-        if section_id:
-            self.go_to_section(str(section_id))
+    def go_to_section(self, section_id: str, *, focus: bool = True, save: bool = True) -> None:
+        self.navigator.go_to_section(section_id, focus=focus, save=save)
 
     def go_to_question(self, question_id: str, index: int | None = None,
                        sub_id: str | None = None, *, save: bool = True) -> bool:  # fmt: skip
-        """Show the question's section and focus the question (a record, a sub-field)."""
-        widget = self.view.question_widget(question_id)
-        section_id = self.form.section_of(question_id).id
-        if section_id not in self.visible_section_ids() or widget.isHidden():
-            return False
-        self.go_to_section(section_id, focus=False, save=save)
-        self.editors[question_id].focus_at(index, sub_id)
-        self.view.reveal(question_id)
-        QTimer.singleShot(0, lambda: self._reveal_focus(question_id))
-        return True
+        return self.navigator.go_to_question(question_id, index, sub_id, save=save)
 
-    def _reveal_focus(self, question_id: str) -> None:
-        page = self.view.pages[self.form.section_of(question_id).id]
-        focused = QApplication.focusWidget()
-        if focused is not None and page.isAncestorOf(focused):
-            page.ensureWidgetVisible(focused, 0, 24)
+    def focus_first_question(self, section_id: str) -> None:
+        self.navigator.focus_first_question(section_id)
 
-    def _on_panel_finding_activated(self, finding: Finding) -> None:
-        found = locate_field(self.form, finding.field)
-        sub_id = found.sub.id if found is not None and found.sub is not None else None
-        if found is None or not self.go_to_question(found.question.id, found.index, sub_id):
-            self.view.draft_label.setText("This finding comes from the patient's record")
-
-    def _on_panel_note_activated(self, note: Note) -> None:
-        if note.question_id:
-            self.go_to_question(note.question_id, note.index, note.sub_id)
-
-    def _go_to_position(self, position: str) -> None:
-        section_id, _, question_id = position.partition("#")
-        ids = self.visible_section_ids()
-        if section_id not in ids:
-            section_id = ids[0] if ids else self.form.sections[0].id
-        self.go_to_section(section_id, focus=False, save=False)
-        if question_id in self.editors and not self.view.question_widget(question_id).isHidden():
-            self.go_to_question(question_id, save=False)
-        else:
-            self.focus_first_question(section_id)
-
-    def position(self) -> str:
-        section_id = self.view.current_section_id()
-        focused = QApplication.focusWidget()
-        page = self.view.pages[section_id]
-        if focused is not None and page.isAncestorOf(focused):
-            for qid, widget in page.questions.items():
-                if widget.isAncestorOf(focused):
-                    return f"{section_id}#{qid}"
-        return section_id
-
-    # ----- autosave
-
-    def _schedule_save(self, key: str) -> None:
-        if self.drafts is None or self.is_signed:
-            return
-        if self._pending is not None and self._pending != key:
-            self.save_now()  # another field: the previous edit is written first
-        self._pending = key
-        self._timer.start()
+    def take_focus(self) -> None:
+        self.navigator.take_focus()
 
     def save_now(self) -> bool:
         """Write the draft now (answers and position); False if it could not be saved."""
-        self._timer.stop()
-        self._pending = None
-        if self.drafts is None or self.is_signed:
-            return False
-        try:
-            self.drafts.save(self.draft_answers(), self.position())
-        except IsofaceError as exc:
-            self.view.draft_label.setText("Draft NOT saved")
-            if not self._save_failed:
-                self.messages.report(exc)
-            self._save_failed = True
-            return False
-        self._save_failed = False
-        self.view.draft_label.setText(f"Draft saved {datetime.now():%H:%M:%S}")
-        self.draft_saved.emit()
-        return True
+        return self.autosave.save_now()
 
     def has_pending_save(self) -> bool:
-        return self._timer.isActive()
+        return self.autosave.has_pending()
 
     # ----- signing
 
@@ -467,7 +344,7 @@ class ChecklistController(QObject):
 
     def _after_signing(self, outcome: object) -> None:
         self.is_signed = True
-        self._timer.stop()
+        self.autosave.stop()
         if self.drafts is not None:
             with self.messages.guard():
                 self.drafts.discard()
@@ -479,7 +356,3 @@ class ChecklistController(QObject):
         self.view.draft_label.setText("Signed")
         log.info("visit signed (form %s)", self.form.id)
         self.signed.emit(outcome)
-
-    def focus_widget_in_view(self) -> QWidget | None:
-        focused = QApplication.focusWidget()
-        return focused if focused is not None and self.view.isAncestorOf(focused) else None
