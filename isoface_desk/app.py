@@ -26,7 +26,7 @@ from isoface_desk.ui.compose import AppParts, build_app
 from isoface_desk.ui.crash import CrashHandler
 from isoface_desk.ui.db_location import sqlite_file
 from isoface_desk.ui.gc_guard import MainThreadGarbageCollector
-from isoface_desk.ui.messages import MessageChannel, Severity
+from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.tasks import TaskRunner
 
 _collector: MainThreadGarbageCollector | None = None
@@ -109,19 +109,8 @@ def ensure_demo_database(db_url: str, channel: MessageChannel) -> None:
         return
     if path.exists():
         return
-    try:
-        from isoface_desk.devtools.demo import seed_demo
-    except ImportError as exc:
-        if exc.name not in (None, "isoface_desk.devtools.demo"):
-            raise
-        log.warning("demo: isoface_desk.devtools.demo is not available")
-        channel.notice(
-            "Demo data is not available",
-            "This build cannot create the demo database yet (the demo data module is "
-            f"missing). The app opens without demo data.\n\nDatabase: {path}",
-            Severity.WARNING,
-        )
-        return
+    from isoface_desk.devtools.demo import seed_demo  # loaded only for a new demo database
+
     log.info("demo: seeding a new demo database")
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:

@@ -20,6 +20,7 @@ from isoface_desk.fileio import PRIVATE_UMASK
 COMMAND_MODULES: tuple[str, ...] = (
     "isoface_desk.cli.check",
     "isoface_desk.cli.forms",
+    "isoface_desk.cli.rules",
     "isoface_desk.cli.db",
     "isoface_desk.cli.verify",
     "isoface_desk.cli.checkpoint",
@@ -55,13 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # a command whose module is not written yet
-                continue
-            raise
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 
