@@ -40,7 +40,7 @@ from isoface_desk.errors import ImmutableRecordError, IsofaceError, StorageError
 from isoface_desk.fileio import PRIVATE_FOLDER, make_database_private, make_private
 from isoface_desk.storage import space, sqlcipher, wal_guard
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("isoface.storage.db")
 
 BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "isoface_write"

@@ -33,7 +33,7 @@ from isoface_desk.storage.db import make_engine, sqlite_path, translate_error
 from isoface_desk.storage.migrate import alembic_config
 from isoface_desk.storage.probe import OURS, existing_tables
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("isoface.storage.fresh")
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 

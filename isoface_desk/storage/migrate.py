@@ -23,7 +23,7 @@ from isoface_desk.storage.backup import backup_sqlite
 from isoface_desk.storage.db import make_engine, sqlite_path, translate_error
 from isoface_desk.storage.probe import refuse_foreign
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("isoface.storage.migrate")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

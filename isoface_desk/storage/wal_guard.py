@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection
 
 from isoface_desk.errors import CommitAtRiskError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("isoface.storage.wal_guard")
 
 INFO_KEY = "isoface_wal"
 FileId = tuple[int, int]
