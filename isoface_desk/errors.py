@@ -6,17 +6,40 @@ identity (names, birth dates): use record ids.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 
 class IsofaceError(Exception):
     """Base of every expected failure. The message is shown to people as it is."""
 
 
-class InputError(IsofaceError):
-    """Bad input from a person or a file. `problems` holds one line per problem."""
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: the field path it is about (None when it is about no
+    one field) and what is wrong. Readers use `path` as it is and never parse the text."""
 
-    def __init__(self, problems: list[str] | str) -> None:
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
+    path: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return self.message if self.path is None else f"{self.path}: {self.message}"
+
+
+class InputError(IsofaceError):
+    """Bad input from a person or a file. `items` holds one `Problem` per problem, and
+    `problems` the same as text lines ("path: message"), for messages and listings.
+    A plain text given is a problem about no one field."""
+
+    def __init__(self, problems: Iterable[Problem | str] | Problem | str) -> None:
+        given = [problems] if isinstance(problems, (str, Problem)) else list(problems)
+        self.items: tuple[Problem, ...] = tuple(_problem(p) for p in given)
+        self.problems: list[str] = [str(p) for p in self.items]
         super().__init__("\n".join(self.problems))
+
+
+def _problem(given: Problem | str) -> Problem:
+    return given if isinstance(given, Problem) else Problem(None, given)
 
 
 class FormDataError(InputError):

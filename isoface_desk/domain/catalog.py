@@ -23,7 +23,7 @@ from isoface_desk.domain.medicines import (
     load_medicine_class,
 )
 from isoface_desk.domain.profiles import Profile, load_profile
-from isoface_desk.errors import FormDataError, InputError
+from isoface_desk.errors import FormDataError, InputError, Problem
 
 T = TypeVar("T")
 
@@ -100,7 +100,8 @@ def resolve_profile(catalog: Catalog, name: str, visit_date: date) -> Profile:
     versions = catalog.families.get(name)
     if versions is None:
         known = ", ".join(sorted(catalog.families) + sorted(catalog.profiles))
-        raise ProfileError(f"profile: {name!r} is not a known profile id or family ({known})")
+        what = f"{name!r} is not a known profile id or family ({known})"
+        raise ProfileError(Problem("profile", what))
     chosen = versions[0] if versions[0].earlier_dates_resolve_here else None
     for version in versions:
         if version.valid_from <= visit_date:
@@ -108,8 +109,11 @@ def resolve_profile(catalog: Catalog, name: str, visit_date: date) -> Profile:
     if chosen is None:
         first = versions[0]
         raise ProfileError(
-            f"profile: {name} has no version in force on {visit_date.isoformat()} "
-            f"(the first, {first.id}, starts on {first.valid_from.isoformat()})"
+            Problem(
+                "profile",
+                f"{name} has no version in force on {visit_date.isoformat()} "
+                f"(the first, {first.id}, starts on {first.valid_from.isoformat()})",
+            )
         )
     return chosen
 

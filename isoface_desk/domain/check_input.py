@@ -2,7 +2,8 @@
 
 `parse_visit(data, catalog)` takes decoded JSON (use `json_object_hook` when decoding so
 that keys given twice are caught) and returns a frozen `Visit`, or raises `InputError`
-whose `problems` hold one line per problem, `field.path: what is wrong`, all at once.
+whose `items` hold one `Problem(field.path, what is wrong)` per problem, all at once
+(`problems`: the same as "field.path: what is wrong" lines).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ from isoface_desk.errors import InputError
 __all__ = ["json_object_hook", "parse_visit", "visit_to_dict"]
 
 MAX_AGE_YEARS = 120
+#: What a list every visit of the kind must give (product.excipients) gets when it is not.
+MISSING_LIST = "missing (an empty list when there are none)"
 _TOP = (
     "format", "profile", "visit", "patient", "medications", "product", "dose", "course",
     "contraception", "pregnancy_tests", "phq9", "phq9_action", "phq9_baseline_total",
@@ -116,7 +119,7 @@ def _check_profile(
         try:
             resolve_profile(catalog, name, day)
         except InputError as exc:
-            f.problems.extend(exc.problems)
+            f.problems.extend(exc.items)
     return name
 
 
@@ -170,7 +173,7 @@ def _product(
     f.keys(obj, ("name", "excipients"), "product")
     name = f.text(obj, "name", "product", required=True)
     if obj.get("excipients") is None:
-        f.problem("product.excipients", "missing (an empty list when there are none)")
+        f.problem("product.excipients", MISSING_LIST)
     excipients: list[str] = []
     for path, value in f.items(obj, "excipients", "product"):
         known = value in catalog.codes.excipients if isinstance(value, str) else False

@@ -1,4 +1,4 @@
-"""Typed reading of JSON input that collects every problem as `field.path: what is wrong`.
+"""Typed reading of JSON input that collects every problem as a `Problem(field.path, what)`.
 
 The rules of check-format.md live here: empty (or blank) text counts as null, null on an
 optional field means its default, a whole number written as 30.0 is an integer, booleans
@@ -15,8 +15,12 @@ import re
 from collections.abc import Collection
 from typing import Any
 
-ROOT = "input"
+from isoface_desk.errors import Problem
+
+ROOT = "input"  # the path of a problem with the whole input (not an object, not JSON)
+MISSING = "missing"  # what a required value that is not given gets
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _MAX_FLOAT_INT = 10**300
 
 
@@ -37,6 +41,12 @@ def json_object_hook(pairs: list[tuple[str, Any]]) -> JsonObject:
 
 def join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
+
+
+def path_steps(path: str) -> list[tuple[str, int | None]]:
+    """The steps of a field path as `join` and `Fields.items` build it, the inverse of
+    both: "labs[2].unit" -> [("labs", None), ("", 2), ("unit", None)]."""
+    return [(name, int(number) if number else None) for name, number in _STEP.findall(path)]
 
 
 def json_type(value: object) -> str:
@@ -75,10 +85,10 @@ class Fields:
     """Collects problems while reading values; every reader returns None when it failed."""
 
     def __init__(self) -> None:
-        self.problems: list[str] = []
+        self.problems: list[Problem] = []
 
     def problem(self, path: str, what: str) -> None:
-        self.problems.append(f"{path or ROOT}: {what}")
+        self.problems.append(Problem(path or ROOT, what))
 
     def obj(self, value: object, path: str) -> dict[str, Any] | None:
         if not isinstance(value, dict):
@@ -98,7 +108,7 @@ class Fields:
         value = parent.get(key)
         if value is None:
             if required:
-                self.problem(join(path, key), "missing")
+                self.problem(join(path, key), MISSING)
             return None
         return self.obj(value, join(path, key))
 
@@ -109,7 +119,7 @@ class Fields:
         where = join(path, key)
         if blank(value):
             if required:
-                self.problem(where, "missing" if value is None else "empty")
+                self.problem(where, MISSING if value is None else "empty")
             return None
         if not isinstance(value, str):
             self.problem(where, f"expected text, got {json_type(value)}")
@@ -120,7 +130,7 @@ class Fields:
         value = obj.get(key)
         if value is None:
             if required:
-                self.problem(join(path, key), "missing")
+                self.problem(join(path, key), MISSING)
             return False
         if not isinstance(value, bool):
             self.problem(join(path, key), f"expected true or false, got {shown(value)}")
@@ -262,7 +272,7 @@ class Fields:
         value = obj.get(key)
         if blank(value):
             if required:
-                self.problem(where, "missing" if value is None else "empty")
+                self.problem(where, MISSING if value is None else "empty")
             return None
         return value
 

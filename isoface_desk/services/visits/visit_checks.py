@@ -22,8 +22,9 @@ from isoface_desk.domain.checklist import (
     visit_dict_to_answers,
 )
 from isoface_desk.domain.engine import Evaluation, evaluate
+from isoface_desk.domain.readiness import Readiness, readiness
 from isoface_desk.domain.visit import VISIT_KINDS, Visit
-from isoface_desk.errors import InputError, NotFound
+from isoface_desk.errors import InputError, NotFound, Problem
 from isoface_desk.storage.handles import Session
 from isoface_desk.storage.repositories import courses as courses_repo
 
@@ -54,38 +55,43 @@ class Signature(Protocol):
 def check_visit(
     kind: str, data: dict[str, Any], justifications: Mapping[str, str], catalog: Catalog
 ) -> tuple[Visit, Evaluation, dict[str, str]]:
-    """Parse and evaluate; refuse blocks, unjustified warnings and stray justifications.
-    Returns the visit, its evaluation and the justifications, trimmed."""
+    """Parse and evaluate; refuse what domain.readiness says stops signing, and stray
+    justifications. Returns the visit, its evaluation and the justifications, trimmed."""
     if kind not in VISIT_KINDS:
         raise InputError(f"Unknown visit kind '{kind}': use one of {', '.join(VISIT_KINDS)}.")
     visit = parse_visit(data, catalog)
     if visit.kind != kind:
-        raise InputError(f"visit.kind: is '{visit.kind}' but a {kind} visit is being signed.")
+        what = f"is '{visit.kind}' but a {kind} visit is being signed."
+        raise InputError(Problem("visit.kind", what))
     evaluation = evaluate(visit, catalog)
-    blocks = [f for f in evaluation.findings if f.severity == "block"]
-    if blocks:
+    ready = readiness(evaluation, justifications)
+    _refuse(ready)
+    return visit, evaluation, {code: ready.justified[code] for code in justifications}
+
+
+def _refuse(ready: Readiness) -> None:
+    """Blocks first (no justification helps), then stray and missing justifications."""
+    if ready.blocks:
         raise SigningRefused(
-            [f"{f.code}: {f.message} (this blocks signing)" for f in blocks],
-            [f.code for f in blocks],
+            [f"{f.code}: {f.message} (this blocks signing)" for f in ready.blocks],
+            [f.code for f in ready.blocks],
             blocked=True,
         )
-    kept = {code: text.strip() for code, text in justifications.items()}
-    warnings = {f.code for f in evaluation.findings if f.severity == "warn"}
-    stray = sorted(set(kept) - warnings)
-    if stray:
+    if ready.stray:
         raise InputError(
             [
                 f"{code}: a justification was given, but this visit has no such warning."
-                for code in stray
+                for code in ready.stray
             ]
         )
-    missing = [f for f in evaluation.findings if f.severity == "warn" and not kept.get(f.code)]
-    if missing:
+    if ready.unjustified:
         raise SigningRefused(
-            [f"{f.code}: type a justification for this warning before signing." for f in missing],
-            [f.code for f in missing],
+            [
+                f"{f.code}: type a justification for this warning before signing."
+                for f in ready.unjustified
+            ],
+            [f.code for f in ready.unjustified],
         )
-    return visit, evaluation, kept
 
 
 def signers_of(form: Form, visit_dict: Mapping[str, Any], profile_id: str) -> FormSigners:

@@ -2,7 +2,8 @@
 
 Signing is allowed only for a complete visit (nothing still to answer, a full, not
 provisional, evaluation), with no finding that blocks, and a typed justification for
-every warning. The embedding screen passes a callback taking a `SignRequest`; it checks
+every warning (the rule itself: domain/readiness.py, which the signing service applies
+too). The embedding screen passes a callback taking a `SignRequest`; it checks
 the password and stores the signed record (services.records.sign_visit), raising
 AuthenticationError for a wrong password or another IsofaceError.
 """
@@ -15,6 +16,7 @@ from typing import Any, Protocol
 
 from isoface_desk.domain.checklist import Form, VisitContext
 from isoface_desk.domain.engine import Evaluation
+from isoface_desk.domain.readiness import readiness
 from isoface_desk.ui.visit.live_check import LiveResult
 
 
@@ -53,21 +55,18 @@ def _plural(n: int, one: str, many: str) -> str:
 
 
 def sign_readiness(result: LiveResult, justifications: Mapping[str, str]) -> tuple[bool, str]:
-    """(may sign, why not) for the current result and justifications."""
+    """(may sign, why not) for the current result and justifications: domain.readiness
+    in words, plus the checklist's own notes (items still to answer)."""
+    ready = readiness(result.evaluation, justifications, provisional=result.provisional)
     reasons = []
-    evaluation = result.evaluation
-    findings = evaluation.findings if evaluation is not None else ()
-    blocks = [f for f in findings if f.severity == "block"]
-    if blocks:
-        reasons.append(_plural(len(blocks), "finding blocks", "findings block") + " signing")
-    missing = [f.code for f in findings
-               if f.severity == "warn" and not justifications.get(f.code, "").strip()]  # fmt: skip
-    if missing:
-        reasons.append(_plural(len(missing), "warning needs", "warnings need")
+    if ready.blocks:
+        reasons.append(_plural(len(ready.blocks), "finding blocks", "findings block") + " signing")
+    if ready.unjustified:
+        reasons.append(_plural(len(ready.unjustified), "warning needs", "warnings need")
                        + " a typed justification")  # fmt: skip
     if result.notes:
         reasons.append(_plural(len(result.notes), "item", "items") + " still to answer")
-    elif evaluation is None or result.provisional:
+    elif not ready.complete:
         reasons.append("the checklist is not complete")
     if reasons:
         return False, "Cannot sign yet: " + "; ".join(reasons) + "."
@@ -78,8 +77,7 @@ def current_justifications(
     evaluation: Evaluation, justifications: Mapping[str, str]
 ) -> dict[str, str]:
     """The justifications of the warnings shown, trimmed (others are not signed)."""
-    return {f.code: justifications[f.code].strip() for f in evaluation.findings
-            if f.severity == "warn" and justifications.get(f.code, "").strip()}  # fmt: skip
+    return readiness(evaluation, justifications).justified
 
 
 def summary_text(
