@@ -9,6 +9,7 @@ a skip.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import sys
 import uuid
@@ -58,6 +59,50 @@ def _collect_between_tests() -> Iterator[None]:
     from isoface_desk.ui.gc_guard import collect_if_due
 
     collect_if_due()
+
+
+class _WarningRecords(logging.Handler):
+    """Every record at WARNING or above, from any logger and any thread, while it is on."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_log_warnings(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A warning or error logged during a test is a failure unless the test expects it: it
+    reads the logs itself (caplog), or is marked `allow_log_warnings(*loggers)` naming the
+    loggers it provokes (no names: any logger). The log is where a clinic's problems show."""
+    handler = _WarningRecords()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    unexpected = _unexpected(request.node, handler.records, "caplog" in request.fixturenames)
+    if unexpected:
+        pytest.fail(
+            "logged at WARNING or above (mark allow_log_warnings if on purpose):\n"
+            + "\n".join(unexpected),
+            pytrace=False,
+        )
+
+
+def _unexpected(node: pytest.Item, records: list[logging.LogRecord], caplog: bool) -> list[str]:
+    marks = list(node.iter_markers("allow_log_warnings"))
+    if caplog or (marks and not any(mark.args for mark in marks)):
+        return []
+    allowed = tuple(name for mark in marks for name in mark.args)
+    return [
+        f"{record.levelname} {record.name}: {record.getMessage()}"
+        for record in records
+        if not any(record.name == name or record.name.startswith(name + ".") for name in allowed)
+    ]
 
 
 @pytest.fixture(autouse=True)
