@@ -15,8 +15,8 @@ from importlib import metadata
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtCore import QMessageLogContext, Qt, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 import isoface_desk.config as config
@@ -35,6 +35,9 @@ log = logging.getLogger("isoface.app")
 APP_NAME = "Isoface Desk"
 HANDLER_NAME = "isoface-desk"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+#: Set to 1, run_gui quits as soon as the main window is shown (exit code 0): how the
+#: bundle's smoke test (.ci/bundle) starts the real window offscreen and sees it close.
+QUIT_AFTER_SHOW = "ISOFACE_QUIT_AFTER_SHOW"
 
 
 def app_version() -> str:
@@ -92,6 +95,7 @@ def create_application(argv: list[str]) -> QApplication:
     app.setOrganizationName(config.APP_AUTHOR)
     app.setApplicationVersion(app_version())
     app.setDesktopFileName(config.APP_NAME)
+    app.setWindowIcon(application_icon())
     fonts = config.resources_dir() / "fonts"
     for font in sorted(fonts.glob("*.ttf")):  # DejaVu: Latin, Greek, Cyrillic, Arabic names
         QFontDatabase.addApplicationFont(str(font))
@@ -99,6 +103,14 @@ def create_application(argv: list[str]) -> QApplication:
     if _collector is None:  # cycles are collected on this (the GUI) thread only
         _collector = MainThreadGarbageCollector(app)
     return app
+
+
+def application_icon() -> QIcon:
+    """The window icon from its rendered PNG sizes (resources/icons): no SVG plugin needed."""
+    icon = QIcon()
+    for png in sorted(config.icon_path().parent.glob("isoface-desk-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def ensure_demo_database(db_url: str, channel: MessageChannel) -> None:
@@ -181,6 +193,9 @@ def _run_gui(db_url: str, demo: bool) -> int:
         rescue.install()
         parts.window.fit_to_screen()
         parts.window.show()
+        if os.environ.get(QUIT_AFTER_SHOW) == "1":
+            log.info("window shown, quitting (%s)", QUIT_AFTER_SHOW)
+            QTimer.singleShot(0, parts.window.quit_action.trigger)
         return int(app.exec())
     finally:
         if rescue is not None:

@@ -3,22 +3,43 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 APP_NAME = "isoface-desk"
 APP_AUTHOR = "Isoface"
 
-#: The project root holding forms/ and resources/ (the package is installed editable).
+#: The source tree's root, holding forms/ and resources/ in a checkout (editable install).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def shipped_data(name: str) -> Path:
+    """The folder `name` (forms or resources) the app runs with.
+
+    A wheel or a PyInstaller bundle carries both inside the package, as
+    isoface_desk/_data/<name> (pyproject's force-include); a checkout or an editable
+    install has no _data and reads the folders at the top of the source tree, where the
+    repository keeps them."""
+    inside = resources.files("isoface_desk") / "_data" / name
+    if isinstance(inside, Path) and inside.is_dir():
+        return inside
+    return PROJECT_ROOT / name
+
+
 def forms_dir() -> Path:
-    """The forms/ folder: ISOFACE_FORMS_DIR if set, else the one beside the package."""
-    return Path(os.environ.get("ISOFACE_FORMS_DIR", PROJECT_ROOT / "forms"))
+    """The forms/ folder: ISOFACE_FORMS_DIR if set, else the shipped one."""
+    override = os.environ.get("ISOFACE_FORMS_DIR")
+    return Path(override) if override else shipped_data("forms")
 
 
 def resources_dir() -> Path:
-    return PROJECT_ROOT / "resources"
+    """The resources/ folder (fonts, the application icon)."""
+    return shipped_data("resources")
+
+
+def icon_path() -> Path:
+    """The application icon's SVG (resources/icons), for the window and the bundle."""
+    return resources_dir() / "icons" / "isoface-desk.svg"
 
 
 def data_dir() -> Path:
