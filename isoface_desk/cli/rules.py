@@ -1,16 +1,16 @@
-"""`isoface-desk rules [--markdown] [--forms DIR]`: what the safety engine enforces.
+"""`isoface-desk rules [--markdown]`: what the safety engine enforces.
 
 `--markdown` prints the rules reference that docs/rules.md holds (every rule with its
 severity, the visits it looks at, its numbers per profile and its basis); without it, a
-short plain listing. Both come from the forms folder, so they say what this installation
-checks. A forms folder that does not load is reported like check-forms does: exit 1.
+short plain listing. Both come from the configured forms folder ($ISOFACE_FORMS_DIR, else
+the one shipped), so they say what this installation checks. A forms folder that does not
+load is an error naming each problem: exit 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 
@@ -29,21 +29,14 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="print the full reference as Markdown instead of the short listing",
     )
-    parser.add_argument(
-        "--forms",
-        metavar="DIR",
-        type=Path,
-        default=None,
-        help="the forms folder (default: $ISOFACE_FORMS_DIR, else the one beside the program)",
-    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from isoface_desk.domain.catalog import default_catalog, load_catalog
+    from isoface_desk.domain.catalog import default_catalog
     from isoface_desk.domain.rules_doc import rules_listing, rules_markdown
 
-    catalog = default_catalog() if args.forms is None else load_catalog(Path(args.forms))
+    catalog = default_catalog()
     text = rules_markdown(catalog) if args.markdown else rules_listing(catalog)
     sys.stdout.write(text)
     return 0

@@ -82,7 +82,7 @@ def test_every_rule_is_described_once_in_the_engine_order() -> None:
 
 @pytest.mark.usefixtures("repo_forms")
 def test_the_reference_follows_the_forms_folder(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A number changed in a profile file shows in the reference (and makes the checked-in
     file stale); the numbers are read from forms/, not written in the text."""
@@ -92,7 +92,8 @@ def test_the_reference_follows_the_forms_folder(
     text = profile.read_text(encoding="utf-8")
     assert "test_window_days = 3\n" in text
     profile.write_text(text.replace("test_window_days = 3\n", "test_window_days = 5\n"))
-    code, out, err = run_cli(["rules", "--markdown", "--forms", str(forms)], capsys)
+    monkeypatch.setenv("ISOFACE_FORMS_DIR", str(forms))
+    code, out, err = run_cli(["rules", "--markdown"], capsys)
     assert (code, err) == (0, "")
     assert "| uk-mhra-2026 | 5 |" in out
     assert "| uk-mhra-2026 | 3 |" in RULES_MD.read_text(encoding="utf-8")
@@ -101,12 +102,13 @@ def test_the_reference_follows_the_forms_folder(
 
 
 def test_a_broken_forms_folder_is_reported_not_a_traceback(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     forms = tmp_path / "forms"
     shutil.copytree(ROOT / "forms", forms)
     (forms / "profiles" / "eu-ppp-2018.toml").write_text("id = 3\n")
-    code, out, err = run_cli(["rules", "--forms", str(forms)], capsys)
+    monkeypatch.setenv("ISOFACE_FORMS_DIR", str(forms))
+    code, out, err = run_cli(["rules"], capsys)
     assert code == 1 and out == ""
     assert err.startswith("isoface-desk: ") and "profiles/eu-ppp-2018.toml" in err
     assert "Traceback" not in err
