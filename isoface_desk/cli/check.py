@@ -42,20 +42,20 @@ def read_input(source: str) -> bytes:
 def decode(raw: bytes) -> object:
     """JSON from bytes, keeping keys given twice visible; InputError when not JSON."""
     from isoface_desk.domain.input_fields import ROOT, json_object_hook
-    from isoface_desk.errors import InputError
+    from isoface_desk.errors import InputError, Problem
 
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(f"{ROOT}: not UTF-8 text") from None
+        raise InputError(Problem(ROOT, "not UTF-8 text")) from None
     try:
         return json.loads(text, object_pairs_hook=json_object_hook)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{ROOT}: not valid JSON: {exc}") from None
+        raise InputError(Problem(ROOT, f"not valid JSON: {exc}")) from None
     except ValueError as exc:  # an integer literal longer than Python converts (4300 digits)
-        raise InputError(f"{ROOT}: not valid JSON: {exc}") from None
+        raise InputError(Problem(ROOT, f"not valid JSON: {exc}")) from None
     except RecursionError:
-        raise InputError(f"{ROOT}: nested too deeply") from None
+        raise InputError(Problem(ROOT, "nested too deeply")) from None
 
 
 def run(args: argparse.Namespace) -> int:

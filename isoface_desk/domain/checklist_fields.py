@@ -15,7 +15,6 @@ form cannot point a question at a misspelt or mistyped field. From there:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,6 +32,7 @@ from isoface_desk.domain.checklist_model import (
     shown,
     visible_fields,
 )
+from isoface_desk.domain.input_fields import path_steps
 from isoface_desk.domain.visit import FORMAT_ID, LAB_TESTS, ROUTES, TEST_RESULTS, TEST_SETTINGS
 
 
@@ -282,9 +282,6 @@ class FieldLocation:
     sub: Question | None = None
 
 
-_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
 def locate_field(form: Form, path: str) -> FieldLocation | None:
     """The question filling `path` (indices and deeper keys allowed) or covering it (a
     context field such as course.cumulative_mg, whose findings lead to the dose), or for a
@@ -292,11 +289,11 @@ def locate_field(form: Form, path: str) -> FieldLocation | None:
     question does (patient.birth_date: the patient's details, not the visit)."""
     names: list[str] = []
     index: int | None = None
-    for name, number in _TOKEN.findall(path):
+    for name, number in path_steps(path):
         if name:
             names.append(name)
         elif index is None:
-            index = int(number)
+            index = number
     by_field = {path: q for q in form.questions() for path in q.covers}
     by_field.update({q.field: q for q in form.questions() if q.field})
     for cut in range(len(names), 0, -1):
