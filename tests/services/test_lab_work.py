@@ -6,19 +6,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from isoface_desk.domain.catalog import default_catalog
 from isoface_desk.domain.lab_orders import order_code
 from isoface_desk.errors import AccessDenied, InputError
 from isoface_desk.services.care.courses import CourseStart
 from isoface_desk.services.labs.lab_printing import LabPrintService, render_batch
 from isoface_desk.services.labs.lab_work import LabWorkService, occasion
 from isoface_desk.services.labs.orders import LabOrder
-from isoface_desk.storage.audit import chain_head
+from isoface_desk.storage.audit import chain_head, recent_events
 from isoface_desk.storage.db import read_scope
 from tests.services.conftest import World, change_dose, example_patient
 
@@ -208,6 +210,45 @@ def test_a_print_job_marks_exactly_the_orders_in_its_file(
     labels = render_batch(printing.prepare(nurse, ids), labels=True)
     assert labels.order_ids == tuple(order_code(i) for i in ids) and labels.pdf[:5] == b"%PDF-"
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_a_print_job_marks_nothing_until_its_pdf_went_out(shared_world: World) -> None:
+    """run_job, the steps of every print job: the caller's deliver(pdf) is the only part
+    it does not do, and a delivery that was stopped marks nothing."""
+    w, nurse = shared_world, shared_world.actors["nurse"]
+    pid, _ = start_course(w, pregnancy=True)
+    ids = [o.id for o in orders_of(w, pid)][:3]
+    printing = LabPrintService(w.services.engine, now=w.clock)
+    given: list[bytes] = []
+
+    def stopped(pdf: bytes) -> bool:
+        given.append(pdf)
+        return False
+
+    outcome = printing.run_job(nurse, ids, stopped, destination="the printer")
+    assert not outcome.delivered and outcome.marked == 0 and outcome.printed == ()
+    assert outcome.requested == 3 and len(PdfReader(io.BytesIO(given[0])).pages) == 3
+    assert {o.status for o in orders_of(w, pid) if o.id in ids} == {"planned"}
+    outcome = printing.run_job(nurse, ids, lambda _pdf: True, labels=True, destination="x")
+    assert outcome.marked == 3 and outcome.printed == tuple(order_code(i) for i in ids)
+    with read_scope(w.services.engine) as session:
+        events = recent_events(session, 3, actor=nurse.username, action="print")
+    assert [e.details for e in events] == [{"job": "labels", "orders": 3}] * 3
+
+
+def test_the_print_job_reads_the_catalog_it_is_given(shared_world: World) -> None:
+    w, nurse = shared_world, shared_world.actors["nurse"]
+    pid, _ = start_course(w, pregnancy=False)
+    ids = [o.id for o in orders_of(w, pid)][:1]
+    shipped = default_catalog()
+    empty = dataclasses.replace(shipped, profiles={}, families={})
+    basis = {
+        name: LabPrintService(w.services.engine, now=w.clock, catalog=catalog)
+        .prepare(nurse, ids)
+        .clinic.profile_basis
+        for name, catalog in (("shipped", shipped), ("empty", empty))
+    }
+    assert basis["shipped"] and basis["empty"] == ""
 
 
 def test_print_refuses_orders_past_printing(shared_world: World) -> None:

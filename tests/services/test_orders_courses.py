@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from isoface_desk.domain.lab_orders import order_code
 from isoface_desk.domain.lab_schedule import add_months
 from isoface_desk.errors import InputError
 from isoface_desk.services.care.courses import CourseStart
@@ -62,7 +63,9 @@ def test_an_early_end_keeps_printed_orders_and_cancels_the_rest(shared_world: Wo
     pid, cid = course(shared_world)
     planned = orders(shared_world, pid)
     late = [o for o in planned if o.due_from > START_DAY + dt.timedelta(days=90)]
-    printed = s.orders.mark_printed(nurse, [late[0].id])[0]
+    work = LabWorkService(s.engine, now=shared_world.clock)
+    assert work.mark_printed(nurse, [order_code(late[0].id)]) == 1
+    printed = late[0]
     end = START_DAY + dt.timedelta(days=60)
     change = s.courses.end(shared_world.first, cid, end, status="stopped", reason="raised ALT")
     assert change.course.status == "stopped" and change.orders.cancelled > 0
@@ -72,7 +75,7 @@ def test_an_early_end_keeps_printed_orders_and_cancels_the_rest(shared_world: Wo
     assert all(o.due_from <= add_months(end, 1) for o in live)
     keys = [o.key for o in after]
     assert len(keys) == len(set(keys))
-    again = LabWorkService(s.engine, now=shared_world.clock).regenerate_all(nurse)
+    again = work.regenerate_all(nurse)
     assert (again.created, again.cancelled) == (0, 0)
     assert same(orders(shared_world, pid)) == same(after)
 

@@ -230,6 +230,9 @@ CASES: dict[str, tuple[Permission, Prepare]] = {
     "LabPrintService.print_to_file": (P.ORDER_WRITE, with_order(
         lambda c, a, o: LabPrintService(c.engine, now=c.w.clock).print_to_file(
             a, [o], c.out(".pdf")))),
+    "LabPrintService.run_job": (P.ORDER_WRITE, with_order(
+        lambda c, a, o: LabPrintService(c.engine, now=c.w.clock).run_job(
+            a, [o], lambda _pdf: True, destination="the printer"))),
     "LabResultService.lab_params": (P.ORDER_READ, simple(
         lambda c, a: LabResultService(c.engine, now=c.w.clock).lab_params(a, VISIT_DAY))),
     "LabResultService.record": (P.ORDER_WRITE, _result),

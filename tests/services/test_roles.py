@@ -15,11 +15,13 @@ from dataclasses import dataclass
 import pytest
 
 from isoface_desk.devtools.demo_documents import demo_signature_png
+from isoface_desk.domain.lab_orders import order_code
 from isoface_desk.errors import AccessDenied
 from isoface_desk.services.access.permissions import ROLE_PERMISSIONS, Permission
 from isoface_desk.services.access.users import NewUser
 from isoface_desk.services.care.courses import CourseStart
 from isoface_desk.services.context import Actor
+from isoface_desk.services.labs.lab_work import LabWorkService
 from isoface_desk.storage.audit import chain_head
 from isoface_desk.storage.db import read_scope
 from tests.services.conftest import (
@@ -100,7 +102,17 @@ def c_correct(w: World, b: Base) -> Call:
 
 def c_collect(w: World, b: Base) -> Call:
     order_id, _ = _planned_order(w, b)
-    return lambda a: w.services.orders.mark_collected(a, [order_id])
+    return lambda a: _lab_work(w).mark_collected(a, [order_id])
+
+
+def c_print(w: World, b: Base) -> Call:
+    codes = [order_code(o.id) for o in w.services.orders.for_patient(w.first, b.patient_id)]
+    return lambda a: _lab_work(w).mark_printed(a, codes[:1])
+
+
+def _lab_work(w: World) -> LabWorkService:
+    """The service behind the due list's Collected and a print job's marking."""
+    return LabWorkService(w.services.engine, now=w.clock)
 
 
 def c_end(w: World, b: Base) -> Call:
@@ -211,15 +223,8 @@ CASES: dict[str, tuple[Permission, Callable[[World, Base], Call]]] = {
         P.ORDER_READ,
         simple(lambda w, b, a: w.services.orders.for_patient(a, b.patient_id)),
     ),
-    "orders.mark_printed": (
-        P.ORDER_WRITE,
-        simple(
-            lambda w, b, a: w.services.orders.mark_printed(
-                a, [o.id for o in w.services.orders.for_patient(w.first, b.patient_id)][:1]
-            )
-        ),
-    ),
-    "orders.mark_collected": (P.ORDER_WRITE, c_collect),
+    "lab_work.mark_printed": (P.ORDER_WRITE, c_print),
+    "lab_work.mark_collected": (P.ORDER_WRITE, c_collect),
     "drafts.save": (P.DRAFT_WRITE, c_draft("save")),
     "drafts.mine": (P.DRAFT_WRITE, c_draft("mine")),
     "drafts.get": (P.DRAFT_WRITE, c_draft("get")),

@@ -1,12 +1,14 @@
 """Print jobs of lab orders: the selection as order forms (one order per page) or as tube
-labels, with progress and cancel, and only the orders in the finished output marked.
+labels, with progress and cancel, and only the orders in the delivered output marked.
 
-    batch = printing.prepare(actor, order_ids)           # refuses what cannot be printed
-    result = render_batch(batch, labels=False, progress=..., should_cancel=...)
-    ... deliver result.pdf (a file, a printer) ...
-    work.mark_printed(actor, result.order_ids)           # exactly the orders in the bytes
+One service owns the steps, for the window, the CLI and the demo alike:
 
-`print_to_file` does the three steps for the CLI and "Save as PDF": the output path is
+    outcome = printing.run_job(actor, order_ids, deliver, destination="the printer")
+    # prepare (refuses what cannot be printed), render, deliver(pdf), then mark printed
+    # exactly the orders in the delivered bytes (none if deliver says it was stopped)
+
+`deliver(pdf) -> bool` is the caller's only part: painting onto a printer, say.
+`print_to_file` delivers to a file for the CLI and "Save as PDF": the output path is
 checked before rendering, and the file is written atomically before anything is marked.
 """
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -32,7 +34,7 @@ from isoface_desk.documents.order_model import (
 )
 from isoface_desk.documents.order_pdf import build_order_pdf
 from isoface_desk.documents.print_process import render_in_child
-from isoface_desk.domain.catalog import default_catalog, resolve_profile
+from isoface_desk.domain.catalog import Catalog, resolve_profile
 from isoface_desk.domain.lab_orders import LabOrder as DomainOrder
 from isoface_desk.domain.lab_orders import (
     OrderingPrescriber,
@@ -43,11 +45,10 @@ from isoface_desk.domain.lab_orders import (
 from isoface_desk.domain.lab_schedule import FASTING_TESTS
 from isoface_desk.domain.lab_tests import LabTestTable, default_lab_tests
 from isoface_desk.errors import InputError, NotFound
-from isoface_desk.fileio import checked_target
+from isoface_desk.fileio import checked_target, write_bytes_atomically
 from isoface_desk.services.access.permissions import Permission
-from isoface_desk.services.context import Actor, Clock, ServiceBase, utc_now
+from isoface_desk.services.context import Actor, CatalogServiceBase, Clock, utc_now
 from isoface_desk.services.labs.lab_work import PRINTABLE, LabWorkService, occasion
-from isoface_desk.services.visits.documents_service import write_bytes_atomically
 from isoface_desk.storage.handles import Engine
 from isoface_desk.storage.repositories import clinic as clinic_repo
 from isoface_desk.storage.repositories import lab_queries
@@ -56,11 +57,21 @@ from isoface_desk.storage.repositories.clinic import Clinic
 from isoface_desk.storage.repositories.lab_orders import LabOrder
 from isoface_desk.storage.repositories.patients import Patient
 
-__all__ = ["LabPrintService", "PrintBatch", "PrintOutcome", "PrintResult", "render_batch"]
+__all__ = [
+    "Deliver",
+    "LabPrintService",
+    "PrintBatch",
+    "PrintOutcome",
+    "PrintResult",
+    "render_batch",
+]
 
 SEXES = {"female": "female", "male": "male", "intersex": "other"}
 #: clinic settings key: {user id: base64 PNG of the prescriber's signature}
 SIGNATURES_SETTING = "prescriber_signatures"
+#: Hands a job's PDF to its destination: True once it went out, False if stopped on the
+#: way (nothing came out, so nothing is marked printed).
+Deliver = Callable[[bytes], bool]
 
 
 @dataclass(frozen=True)
@@ -77,9 +88,22 @@ class PrintBatch:
 
 @dataclass(frozen=True)
 class PrintOutcome:
+    """What a print job did: what it rendered (`result`), whether that reached
+    `destination` ("the printer" or the file's path) and how many orders were marked."""
+
     result: PrintResult
+    delivered: bool
     marked: int  # orders marked printed
-    path: Path | None
+    destination: str
+
+    @property
+    def requested(self) -> int:
+        return self.result.total
+
+    @property
+    def printed(self) -> tuple[str, ...]:
+        """The order ids (LO-...) in the delivered output; none if nothing went out."""
+        return self.result.order_ids if self.delivered else ()
 
 
 def render_batch(
@@ -104,13 +128,22 @@ def render_batch(
                            should_cancel=should_cancel)  # fmt: skip
 
 
-class LabPrintService(ServiceBase):
+class LabPrintService(CatalogServiceBase):
+    """Print jobs. The catalog gives the clinic's profile printed on the orders; `work`
+    marks them printed (one LabWorkService shared with the rest of the session)."""
+
     def __init__(
-        self, engine: Engine, *, now: Clock = utc_now, tests: LabTestTable | None = None
+        self,
+        engine: Engine,
+        *,
+        now: Clock = utc_now,
+        catalog: Catalog | None = None,
+        tests: LabTestTable | None = None,
+        work: LabWorkService | None = None,
     ) -> None:
-        super().__init__(engine, now=now)
+        super().__init__(engine, now=now, catalog=catalog)
         self._tests = tests
-        self.work = LabWorkService(engine, now=now)
+        self.work = work if work is not None else LabWorkService(engine, now=now)
 
     @property
     def tests(self) -> LabTestTable:
@@ -143,7 +176,33 @@ class LabPrintService(ServiceBase):
             )
             for o in orders
         )
-        return PrintBatch(printed, document_clinic(clinic, today))
+        return PrintBatch(printed, document_clinic(clinic, today, self.catalog))
+
+    def run_job(
+        self,
+        actor: Actor,
+        order_ids: Sequence[int],
+        deliver: Deliver,
+        *,
+        destination: str,
+        labels: bool = False,
+        progress: Progress | None = None,
+        should_cancel: ShouldCancel | None = None,
+        in_child: bool = False,
+    ) -> PrintOutcome:
+        """The steps of every print job: prepare, render (stopping between orders when
+        should_cancel() says so), hand the PDF to `deliver`, and only once it went out mark
+        exactly the orders in it printed. A job stopped before its first order delivers
+        nothing. `in_child` renders in a child process, for a caller with a window."""
+        batch = self.prepare(actor, order_ids)
+        result = render_batch(batch, labels=labels, progress=progress,
+                              should_cancel=should_cancel, in_child=in_child)  # fmt: skip
+        delivered = bool(result.order_ids) and deliver(result.pdf)
+        marked = 0
+        if delivered:
+            job = "labels" if labels else "orders"
+            marked = self.work.mark_printed(actor, result.order_ids, job=job)
+        return PrintOutcome(result, delivered, marked, destination)
 
     def print_to_file(
         self,
@@ -155,19 +214,19 @@ class LabPrintService(ServiceBase):
         progress: Progress | None = None,
         should_cancel: ShouldCancel | None = None,
         force: bool = False,
+        in_child: bool = False,
     ) -> PrintOutcome:
-        """Render, write the file atomically, then mark exactly the orders in it printed
+        """A print job into a PDF file, written atomically before anything is marked
         (never over the database; over an existing file only with `force`)."""
         target = checked_target(path, database=self.database, force=force)  # before rendering
-        batch = self.prepare(actor, order_ids)
-        result = render_batch(batch, labels=labels, progress=progress,
-                              should_cancel=should_cancel)  # fmt: skip
-        if not result.order_ids:
-            return PrintOutcome(result, 0, None)
-        write_bytes_atomically(target, result.pdf, database=self.database, force=force)
-        job = "labels" if labels else "orders"
-        marked = self.work.mark_printed(actor, result.order_ids, job=job)
-        return PrintOutcome(result, marked, path)
+
+        def deliver(pdf: bytes) -> bool:
+            write_bytes_atomically(target, pdf, database=self.database, force=force)
+            return True
+
+        return self.run_job(actor, order_ids, deliver, destination=str(path), labels=labels,
+                            progress=progress, should_cancel=should_cancel,
+                            in_child=in_child)  # fmt: skip
 
 
 def domain_order(
@@ -200,9 +259,10 @@ def domain_order(
     )
 
 
-def document_clinic(clinic: Clinic, on: dt.date) -> DocClinic:
+def document_clinic(clinic: Clinic, on: dt.date, catalog: Catalog) -> DocClinic:
+    """The clinic as the documents print it, with the title of its profile on `on`."""
     try:
-        profile = resolve_profile(default_catalog(), clinic.jurisdiction_profile, on)
+        profile = resolve_profile(catalog, clinic.jurisdiction_profile, on)
         profile_id, basis = profile.id, profile.title
     except InputError:
         profile_id, basis = clinic.jurisdiction_profile, ""

@@ -1,4 +1,4 @@
-"""Lab orders from the course's monitoring schedule, and the nurses' order actions.
+"""Lab orders from the course's monitoring schedule, and a patient's stored orders.
 
 `sync_course_orders` applies H2's `lab_schedule` to a course and stores one order per due
 test group. Each order's key is built from the course, the reason and the due window, so
@@ -11,14 +11,12 @@ Courses call it whenever they change (start, dose change, end).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from isoface_desk.domain.lab_schedule import CourseInfo, DoseChange, DueTest, lab_schedule
 from isoface_desk.services.access.permissions import Permission
 from isoface_desk.services.context import Actor, ServiceBase
-from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.handles import Session
 from isoface_desk.storage.repositories import clinic as clinic_repo
 from isoface_desk.storage.repositories import courses as courses_repo
@@ -118,27 +116,9 @@ def sync_course_orders(session: Session, course_id: int) -> OrderSync:
 
 
 class OrderService(ServiceBase):
+    """A patient's orders as stored. Their status steps (printed, collected) are the
+    nurses' lab work: services/labs/lab_work.py and lab_printing.py."""
+
     def for_patient(self, actor: Actor, patient_id: int) -> list[LabOrder]:
         with self._read(actor, Permission.ORDER_READ) as session:
             return orders_repo.orders_for_patient(session, patient_id)
-
-    def mark_printed(self, actor: Actor, order_ids: Sequence[int]) -> list[LabOrder]:
-        with self._unit(actor, Permission.ORDER_WRITE) as session:
-            orders = orders_repo.mark_printed(session, order_ids)
-            for order in orders:
-                append_event(
-                    session,
-                    actor.username,
-                    "print",
-                    "order",
-                    order.id,
-                    {"patient_id": order.patient_id},
-                )
-            return orders
-
-    def mark_collected(self, actor: Actor, order_ids: Sequence[int]) -> list[LabOrder]:
-        with self._unit(actor, Permission.ORDER_WRITE) as session:
-            orders = orders_repo.mark_collected(session, order_ids)
-            for order in orders:
-                append_event(session, actor.username, "collect", "order", order.id, {})
-            return orders

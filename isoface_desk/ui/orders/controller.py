@@ -23,12 +23,12 @@ from isoface_desk.fileio import checked_target
 from isoface_desk.services.access.permissions import Permission
 from isoface_desk.services.context import Actor
 from isoface_desk.services.labs.lab_desk import LabDesk
+from isoface_desk.services.labs.lab_printing import PrintOutcome
 from isoface_desk.services.labs.lab_work import DueItem, DueList
 from isoface_desk.ui.messages import MessageChannel, Severity
 from isoface_desk.ui.orders.due_model import DueFilter
 from isoface_desk.ui.orders.print_job import (
     PrintJob,
-    PrintOutcome,
     bring_back_live_objects,
     run_print_job,
     set_aside_live_objects,

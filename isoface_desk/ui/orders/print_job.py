@@ -1,12 +1,13 @@
 """A print job of the nurse workspace, run off the UI thread by ui/tasks.py.
 
-The work function prepares the selection, renders it (one order per page, or labels),
-delivers the PDF (written atomically to a file, or painted page by page onto a QPrinter
-from QPdfDocument at the printer's resolution) and only then marks printed exactly the
-orders in the delivered output (PrintResult.order_ids). Cancel while rendering stops
-there and delivers what was rendered; cancel while sending pages to the printer aborts
-the printer job and marks nothing. The outcome is kept on the job, so the controller
-reads it whether the task ends "finished" or "cancelled".
+The steps (prepare, render in a child process, deliver, then mark printed exactly the
+orders in the delivered output) are services/labs/lab_printing.py's `run_job`; this module
+adds only what the window does itself: painting the PDF page by page onto a QPrinter from
+QPdfDocument at the printer's resolution (a file is written by the service's
+`print_to_file`), and the progress of both phases. Cancel while rendering stops there and
+delivers what was rendered; cancel while sending pages to the printer aborts the printer
+job and marks nothing. The outcome is kept on the job, so the controller reads it
+whether the task ends "finished" or "cancelled".
 """
 
 from __future__ import annotations
@@ -24,9 +25,8 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from isoface_desk.errors import InputError
-from isoface_desk.fileio import write_bytes_atomically
 from isoface_desk.services.context import Actor
-from isoface_desk.services.labs.lab_printing import LabPrintService, render_batch
+from isoface_desk.services.labs.lab_printing import LabPrintService, PrintOutcome
 from isoface_desk.ui.tasks import TaskContext
 
 MAX_RENDER_DPI = 300  # finer than this only costs memory: the pages are text and barcodes
@@ -45,15 +45,6 @@ def bring_back_live_objects() -> None:
     gc.unfreeze()
 
 
-@dataclass(frozen=True)
-class PrintOutcome:
-    requested: int
-    printed: tuple[str, ...]  # the order ids (LO-...) in the delivered output
-    marked: int
-    delivered: bool
-    destination: str  # "the printer" or the file's path
-
-
 @dataclass
 class PrintJob:
     """One job: what to print and where; `phase` and `outcome` are set by the worker."""
@@ -61,13 +52,9 @@ class PrintJob:
     order_ids: Sequence[int]
     labels: bool
     destination: Path | QPrinter
-    phase: str = "render"  # then "deliver"
+    phase: str = "render"  # then "deliver", once the pages go to the printer
     stop_delivery: threading.Event = field(default_factory=threading.Event)
     outcome: PrintOutcome | None = None
-
-    @property
-    def to_printer(self) -> bool:
-        return isinstance(self.destination, QPrinter)
 
     def cancel_delivery_if_started(self) -> None:
         if self.phase == "deliver":
@@ -77,31 +64,27 @@ class PrintJob:
 def run_print_job(
     job: PrintJob, ctx: TaskContext, printing: LabPrintService, actor: Actor
 ) -> PrintOutcome:
-    batch = printing.prepare(actor, job.order_ids)
-    count = len(batch.orders)
-    steps = count * (2 if job.to_printer else 1)
-    result = render_batch(batch, labels=job.labels, should_cancel=ctx.is_cancelled,
-                          progress=lambda done, _total: ctx.report(done, steps),
-                          in_child=True)  # fmt: skip
-    delivered = False
-    if result.order_ids:
+    """The job through the service. To a printer, rendering fills the first half of the
+    progress bar and sending the pages the second."""
+    if not isinstance(job.destination, QPrinter):
+        # the save dialog asked before replacing a file; a database or device is refused
+        job.outcome = printing.print_to_file(
+            actor, job.order_ids, job.destination, labels=job.labels, force=True,
+            progress=ctx.report, should_cancel=ctx.is_cancelled, in_child=True,
+        )  # fmt: skip
+        return job.outcome
+    printer = job.destination
+
+    def deliver(pdf: bytes) -> bool:
         job.phase = "deliver"
-        if isinstance(job.destination, QPrinter):
-            delivered = paint_pdf(job.destination, result.pdf, job.stop_delivery.is_set,
-                                  lambda done, total: ctx.report(count + done * count // total,
-                                                                 steps))  # fmt: skip
-        else:
-            # the save dialog asked before replacing a file; a database or device is refused
-            write_bytes_atomically(job.destination, result.pdf, database=printing.database,
-                                   force=True)  # fmt: skip
-            delivered = True
-    marked = 0
-    if delivered:
-        marked = printing.work.mark_printed(actor, result.order_ids,
-                                            job="labels" if job.labels else "orders")  # fmt: skip
-    where = "the printer" if job.to_printer else str(job.destination)
-    job.outcome = PrintOutcome(count, result.order_ids if delivered else (), marked,
-                               delivered, where)  # fmt: skip
+        return paint_pdf(printer, pdf, job.stop_delivery.is_set,
+                         lambda done, pages: ctx.report(pages + done, 2 * pages))  # fmt: skip
+
+    job.outcome = printing.run_job(
+        actor, job.order_ids, deliver, destination="the printer", labels=job.labels,
+        progress=lambda done, total: ctx.report(done, 2 * total),
+        should_cancel=ctx.is_cancelled, in_child=True,
+    )  # fmt: skip
     return job.outcome
 
 
