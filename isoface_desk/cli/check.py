@@ -1,4 +1,4 @@
-"""`isoface-desk check VISIT.json|-`: the headless safety check of check-format.md.
+"""`isoface-desk check VISIT.json|-`: the headless safety check of docs/check-format.md.
 
 Exit 0 with the result JSON on standard output for any verdict. Invalid input: nothing on
 standard output, one line per problem on standard error (`field.path: what is wrong`),

@@ -171,7 +171,7 @@ class ChecklistDocument:
 
     @property
     def verdict(self) -> str:
-        """blocked / needs-review / clear, as safety-rules.md defines it."""
+        """blocked / needs-review / clear, as docs/rules.md defines it."""
         severities = {f.severity for f in self.findings}
         if "block" in severities:
             return "blocked"

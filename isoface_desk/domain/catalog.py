@@ -27,7 +27,7 @@ from isoface_desk.errors import FormDataError, InputError, Problem
 
 T = TypeVar("T")
 
-#: The profile ids of safety-rules.md; a forms folder must define each of them.
+#: The profile ids of docs/rules.md; a forms folder must define each of them.
 REQUIRED_PROFILES = ("us-ipledge-2023", "us-ipledge-2026", "eu-ppp-2018", "uk-mhra-2023",
                      "uk-mhra-2026")  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""Reading an `isoface-check/1` visit (check-format.md) into a `Visit`, validating everything.
+"""Reading an `isoface-check/1` visit (docs/check-format.md) into a `Visit`, validating everything.
 
 `parse_visit(data, catalog)` takes decoded JSON (use `json_object_hook` when decoding so
 that keys given twice are caught) and returns a frozen `Visit`, or raises `InputError`

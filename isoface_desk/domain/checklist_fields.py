@@ -1,4 +1,4 @@
-"""Between a filled checklist and the check-format visit (check-format.md).
+"""Between a filled checklist and the check-format visit (docs/check-format.md).
 
 Every question that feeds the safety engine names the check-format path it fills
 (`field`). `FIELD_SPECS` lists those paths with the answer types that may fill them, so a
@@ -111,7 +111,7 @@ FIELD_SPECS: dict[str, FieldSpec] = {
     "second_prescriber": _TEXT,
 }
 
-#: Fields check-format.md requires, by visit kind, that no context supplies: a form of
+#: Fields docs/check-format.md requires, by visit kind, that no context supplies: a form of
 #: that kind must have a question filling each (birth date and profile come from context).
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "initiation": ("patient.weight_kg", "patient.pregnancy_potential", "product.name",

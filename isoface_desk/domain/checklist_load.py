@@ -127,7 +127,7 @@ def load_form_file(path: Path, refs: FormRefs) -> Form:
                 f"{fld} is filled by question {parser.fields_used.get(fld)!r}")  # fmt: skip
     for fld in REQUIRED_FIELDS.get(kind, ()):
         r.check(fld in parser.fields_used, "sections",
-                f"no question fills {fld} (check-format.md needs it at {kind})")  # fmt: skip
+                f"no question fills {fld} (docs/check-format.md needs it at {kind})")  # fmt: skip
     r.finish()
     return Form(
         id=kind,

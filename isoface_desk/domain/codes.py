@@ -1,8 +1,8 @@
 """Code lists (forms/codes/*.toml): contraception methods, counselling items, conditions,
 allergies, excipients and the "cannot get pregnant" reasons.
 
-Each file is a list of tables with at least `code` and `label`. The codes safety-rules.md
-and check-format.md name are a minimum: a clinic may add codes and reword labels and texts,
+Each file is a list of tables with at least `code` and `label`. The codes docs/rules.md
+and docs/check-format.md name are a minimum: a clinic may add codes and reword labels and texts,
 but removing a required code (or an allergy's required excipient) is a validation error.
 """
 
@@ -144,7 +144,7 @@ def _load_one(path: Path) -> list[Any]:
         r.check(text != "" or "label" not in row, f"{where}.label", "must not be empty")
         items.append(build(r, row, where, code, text))
     for code in required:
-        r.check(code in seen, list_key, f"must include {code!r} (required by safety-rules.md)")
+        r.check(code in seen, list_key, f"must include {code!r} (required by docs/rules.md)")
     r.finish()
     return items
 

@@ -1,9 +1,9 @@
-"""The safety engine: one visit in, findings and a verdict out (safety-rules.md).
+"""The safety engine: one visit in, findings and a verdict out (docs/rules.md).
 
 `evaluate(visit, catalog)` is pure and deterministic: the same visit gives the same
 evaluation whatever the order of its list entries (findings name medicines in a sorted
 order; only `Finding.field` points at the first matching entry as given).
-`evaluation_to_dict` gives exactly the `isoface-check-result/1` output of check-format.md.
+`evaluation_to_dict` gives exactly the `isoface-check-result/1` output of docs/check-format.md.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from isoface_desk.domain.visit import Visit, age_on
 
 RESULT_FORMAT = "isoface-check-result/1"
 
-#: The rule groups in the order of the tables of safety-rules.md.
+#: The rule groups in the order of the tables of docs/rules.md.
 RULE_GROUPS: tuple[Callable[[Ctx, list[Finding]], None], ...] = (
     pregnancy_rules.check,
     contraception.check,
@@ -121,7 +121,7 @@ def _dose_figures(ctx: Ctx) -> DoseFigures | None:
 
 
 def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
-    """The `isoface-check-result/1` JSON object of check-format.md."""
+    """The `isoface-check-result/1` JSON object of docs/check-format.md."""
     phq9 = evaluation.phq9
     dose_figures = evaluation.dose
     return {

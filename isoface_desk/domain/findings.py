@@ -1,6 +1,6 @@
-"""Findings, their stable order and the verdict (safety-rules.md, "Severities and verdict").
+"""Findings, their stable order and the verdict (docs/rules.md, "Severities and verdict").
 
-`RULES` lists every code in the order of the tables of safety-rules.md, with the basis
+`RULES` lists every code in the order of the tables of docs/rules.md, with the basis
 topic (a key of the profile's [basis] table) shown next to it. Findings sort by severity
 (block, warn, info), then by this order.
 """

@@ -127,12 +127,12 @@ def _missing(forms_dir: Path, folder: str, names: tuple[str, ...]) -> list[str]:
 
 
 def _phq9_bands_agree(bands: tuple[Band, ...], source: str) -> list[str]:
-    """The PHQ-9 file's bands must name each total as the scoring (safety-rules.md) does."""
+    """The PHQ-9 file's bands must name each total as the scoring (docs/rules.md) does."""
     problems = []
     for i, band in enumerate(bands):
         for total in (band.min, band.max):
             if band_of(total) != band.name:
                 problems.append(f"{source}: bands[{i}].name: total {total} is {band.name!r} here "
-                                f"but {band_of(total)!r} in safety-rules.md")  # fmt: skip
+                                f"but {band_of(total)!r} in docs/rules.md")  # fmt: skip
                 break
     return problems

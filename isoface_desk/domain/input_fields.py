@@ -1,6 +1,6 @@
 """Typed reading of JSON input that collects every problem as a `Problem(field.path, what)`.
 
-The rules of check-format.md live here: empty (or blank) text counts as null, null on an
+The rules of docs/check-format.md live here: empty (or blank) text counts as null, null on an
 optional field means its default, a whole number written as 30.0 is an integer, booleans
 are never numbers, NaN and infinities are errors, dates are exactly YYYY-MM-DD, and keys
 given twice in one object (seen by `json_object_hook`) are errors.

@@ -7,7 +7,7 @@ engine does (domain/rules/labs.py): triglycerides in mg/dL are compared with the
 threshold times the conversion factor (797.13 mg/dL / 88.57 = 9.00 mmol/L is severe),
 ALT and AST against the laboratory's upper limit of normal (ULN) and its multiple, a
 positive pregnancy test blocks. `check_lab_entry` / `check_pregnancy_entry` turn results
-into the `labs[]` and `pregnancy_tests[]` entries of check-format.md, to pre-fill a visit.
+into the `labs[]` and `pregnancy_tests[]` entries of docs/check-format.md, to pre-fill a visit.
 """
 
 from __future__ import annotations

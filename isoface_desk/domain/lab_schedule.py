@@ -1,4 +1,4 @@
-"""The lab-monitoring schedule of a course: which tests fall due when (safety-rules.md).
+"""The lab-monitoring schedule of a course: which tests fall due when (docs/rules.md).
 
 The schedule profiles (`smpc`, `minimal`) are data in forms/schedules/; this module loads
 them (`load_schedule`) and applies one to a course (`lab_schedule`). Applying is pure and

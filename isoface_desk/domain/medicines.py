@@ -17,7 +17,7 @@ from pathlib import Path
 
 from isoface_desk.domain.formdata import Reader, file_hash, load_toml
 
-#: The classes the engine knows, with the names safety-rules.md requires as a minimum.
+#: The classes the engine knows, with the names docs/rules.md requires as a minimum.
 #: A forms/medicines file may add names; removing one of these is a validation error.
 REQUIRED_NAMES: dict[str, tuple[str, ...]] = {
     "tetracycline": (
@@ -130,7 +130,7 @@ def load_medicine_class(path: Path) -> MedicineClass:
         r.check(
             normalise(name) in present,
             "generic",
-            f"must include {name!r} in generic or brands (a minimum name of safety-rules.md)",
+            f"must include {name!r} in generic or brands (a minimum name of docs/rules.md)",
         )
     r.finish()
     return MedicineClass(

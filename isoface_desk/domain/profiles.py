@@ -1,4 +1,4 @@
-"""Jurisdiction profiles (forms/profiles/*.toml): every number of safety-rules.md as data.
+"""Jurisdiction profiles (forms/profiles/*.toml): every number of docs/rules.md as data.
 
 A profile file holds one version of one family (`uk-mhra-2026` of `uk-mhra`), its validity
 dates, the parameters the rules read, and the basis texts shown next to a finding and in

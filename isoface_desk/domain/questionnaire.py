@@ -4,7 +4,7 @@ A questionnaire is a stem, numbered items answered on one scale of labelled valu
 optional follow-up question (the PHQ-9 functional-difficulty question), severity bands of
 the total, and the copyright line to print. `load_questionnaire` validates the file:
 items numbered 1..n, answer values 0..k without gaps, bands covering every possible total
-exactly once. The PHQ-9 must keep the shape check-format.md relies on (nine items, 0-3).
+exactly once. The PHQ-9 must keep the shape docs/check-format.md relies on (nine items, 0-3).
 """
 
 from __future__ import annotations

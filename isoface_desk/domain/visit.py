@@ -1,4 +1,4 @@
-"""One visit as the safety engine sees it: frozen dataclasses mirroring check-format.md.
+"""One visit as the safety engine sees it: frozen dataclasses mirroring docs/check-format.md.
 
 Every field of the `isoface-check/1` input has a counterpart here, with the defaults the
 format gives to optional fields already applied (lists as tuples, text as `None` when

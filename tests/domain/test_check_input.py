@@ -1,4 +1,4 @@
-"""parse_visit: every rule of check-format.md's input, every problem at once, by field path."""
+"""parse_visit: every rule of docs/check-format.md's input, every problem at once, by field path."""
 
 from __future__ import annotations
 

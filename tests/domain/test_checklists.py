@@ -595,7 +595,7 @@ BROKEN = [
      'when = { answer = "phq9", item = 9 }',
      "sections[5].questions[1].when: an answer needs exactly one of equals, in, at_least"),
     ('field = "patient.weight_kg"', 'field = "course.cumulative_mg"',
-     "sections: no question fills patient.weight_kg (check-format.md needs it at initiation)"),
+     "sections: no question fills patient.weight_kg (docs/check-format.md needs it at initiation)"),
     ('integer = true\nmin = 1\nmax = 365', 'min = 1\nmax = 365',
      "sections[10].questions[4].integer: must be true: dose.days_supply takes a whole number"),
     ("default = 30", "default = 400",

@@ -69,7 +69,7 @@ def test_every_broken_file_is_reported_at_once(tmp_path: Path) -> None:
     assert any(p.startswith("checklists/follow-up.toml: sections[2].questions[0].type: 'record'")
                for p in problems)  # fmt: skip
     assert ("questionnaires/phq9.toml: bands[3].name: total 15 is 'moderately-severe' here but "
-            "'moderately severe' in safety-rules.md") in problems  # fmt: skip
+            "'moderately severe' in docs/rules.md") in problems  # fmt: skip
 
 
 def test_a_broken_catalog_file_is_reported_with_the_rest(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The lab-monitoring schedule (safety-rules.md, "Lab-monitoring schedule") over real courses."""
+"""The lab-monitoring schedule (docs/rules.md, "Lab-monitoring schedule") over real courses."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""The rule groups of safety-rules.md, one module per table; each has `check(ctx, out)`."""
+"""The rule groups of docs/rules.md, one module per table; each has `check(ctx, out)`."""

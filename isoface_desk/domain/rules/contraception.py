@@ -1,5 +1,5 @@
 """Contraception: CONTRACEPTION_MISSING / _INSUFFICIENT / _TOO_RECENT (only one fires),
-ST_JOHNS_WORT_HORMONAL and CONTRACEPTION_SINGLE_METHOD (safety-rules.md, "Contraception
+ST_JOHNS_WORT_HORMONAL and CONTRACEPTION_SINGLE_METHOD (docs/rules.md, "Contraception
 rules").
 
 Methods count by distinct code; `never-counts` methods (the progestogen-only pill) are

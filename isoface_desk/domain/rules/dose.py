@@ -1,5 +1,5 @@
 """Dose and supply: DOSE_ABOVE_MAX, DOSE_ABOVE_USUAL, SUPPLY_TOO_LONG, REFILLS_NOT_ALLOWED,
-CUMULATIVE_ABOVE_TARGET and RETREATMENT_TOO_SOON (safety-rules.md, "Dose and supply").
+CUMULATIVE_ABOVE_TARGET and RETREATMENT_TOO_SOON (docs/rules.md, "Dose and supply").
 Thresholds are decided exactly (domain/dose.py)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Laboratory results: BASELINE_LABS_MISSING, TG_SEVERE, TG_HIGH, LIVER_ENZYMES_SEVERE and
-LIVER_ENZYMES_HIGH (safety-rules.md, "Laboratory results").
+LIVER_ENZYMES_HIGH (docs/rules.md, "Laboratory results").
 
 The latest result of each test dated on or before the visit counts; of two results on
 that latest date, the worse one (the higher TG; the higher ALT/AST as a multiple of its

@@ -1,4 +1,4 @@
-"""Medicines, allergies, conditions and age (safety-rules.md, "Medicines, allergies,
+"""Medicines, allergies, conditions and age (docs/rules.md, "Medicines, allergies,
 conditions").
 
 Several matching medicines give one finding per code, naming them all, at the worst

@@ -1,5 +1,5 @@
 """Mental health and sexual function: PHQ9_MISSING, PHQ9_SELF_HARM, PHQ9_MODERATE_OR_WORSE,
-PHQ9_RISE and SEXUAL_FUNCTION_NOT_ASSESSED (safety-rules.md)."""
+PHQ9_RISE and SEXUAL_FUNCTION_NOT_ASSESSED (docs/rules.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Initiation paperwork: INDICATION_NOT_CONFIRMED, COUNSELLING_INCOMPLETE, CONSENT_MISSING
-and SECOND_PRESCRIBER_MISSING (safety-rules.md, "Initiation paperwork")."""
+and SECOND_PRESCRIBER_MISSING (docs/rules.md, "Initiation paperwork")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Pregnancy: PREGNANT, BREASTFEEDING, POTENTIAL_REASON_INVALID and the pregnancy tests
-(safety-rules.md, "Pregnancy and pregnancy prevention").
+(docs/rules.md, "Pregnancy and pregnancy prevention").
 
 Windows count whole days: the visit day is 0 and "within N days before" is 0..N, both
 ends included. Only one of PREGNANCY_TEST_MISSING / _STALE / _SETTING fires.
