@@ -24,7 +24,7 @@ from isoface_desk.services.access.permissions import Permission
 from isoface_desk.services.context import Actor
 from isoface_desk.services.labs.lab_desk import LabDesk
 from isoface_desk.services.labs.lab_printing import PrintOutcome
-from isoface_desk.services.labs.lab_work import DueItem, DueList
+from isoface_desk.services.labs.lab_work import PRINTABLE, DueItem, DueList
 from isoface_desk.ui.messages import MessageChannel, Severity
 from isoface_desk.ui.orders.due_model import DueFilter
 from isoface_desk.ui.orders.print_job import (
@@ -38,7 +38,6 @@ from isoface_desk.ui.orders.view import OrdersView
 from isoface_desk.ui.tasks import Task, TaskRunner
 
 log = logging.getLogger("isoface.ui.orders")
-PRINTABLE = ("planned", "printed")
 
 
 class OrdersController(QObject):
