@@ -56,6 +56,7 @@ def test_an_unknown_user_is_refused_without_naming_anyone(shared_world: World) -
     assert actions_since(shared_world, start) == [("?", "failed login")]
 
 
+@pytest.mark.allow_log_warnings("isoface.auth")  # the lockout is logged
 def test_five_failures_lock_for_fifteen_minutes(shared_world: World) -> None:
     world = shared_world
     auth, clock = world.services.auth, world.clock
@@ -75,6 +76,7 @@ def test_five_failures_lock_for_fifteen_minutes(shared_world: World) -> None:
     assert actions_since(world, start)[-2:] == [(name, "failed login"), (name, "login")]
 
 
+@pytest.mark.allow_log_warnings("isoface.auth")  # the lockout is logged
 def test_failed_signing_confirmations_count_towards_the_lockout(shared_world: World) -> None:
     auth, derm = shared_world.services.auth, fresh_user(shared_world, "dermatologist")
     auth.confirm_password(derm, PASSWORD)
@@ -85,6 +87,7 @@ def test_failed_signing_confirmations_count_towards_the_lockout(shared_world: Wo
         auth.confirm_password(derm, PASSWORD)
 
 
+@pytest.mark.allow_log_warnings("isoface.auth")  # the lockout is logged
 def test_an_admin_reset_unlocks(shared_world: World) -> None:
     world = shared_world
     auth, auditor = world.services.auth, fresh_user(world, "auditor")

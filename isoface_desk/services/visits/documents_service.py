@@ -72,9 +72,11 @@ _REASON_KINDS = (
 )
 
 #: pyHanko logs what it finds wrong in a tampered file (with tracebacks); the verdict says
-#: it plainly, so those records stop here instead of reaching stderr (issue 11).
+#: it plainly, so those records stop here instead of reaching stderr or the log (issue 11):
+#: a NullHandler alone would still pass them up to any handler on the root logger.
 for _name in ("pyhanko", "pyhanko_certvalidator"):
     logging.getLogger(_name).addHandler(logging.NullHandler())
+    logging.getLogger(_name).propagate = False
 
 
 @dataclass(frozen=True)
