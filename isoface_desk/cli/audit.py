@@ -102,9 +102,9 @@ def _bench_records(text: str) -> int:
 def build_filter(args: argparse.Namespace, services: Services, actor: Actor) -> RecordFilter:
     """The RecordFilter of the export options (user names and clinic numbers resolved)."""
     from isoface_desk.errors import InputError
-    from isoface_desk.services.audit.audit_review import AuditReviewService, RecordFilter
+    from isoface_desk.services.audit.audit_review import RecordFilter
 
-    review = AuditReviewService(services.engine, now=services.records.now)
+    review = services.audit_review
     prescriber_id = patient_id = None
     if args.prescriber:
         found = [p.id for p in review.people(actor) if p.username == args.prescriber]
@@ -125,13 +125,11 @@ def build_filter(args: argparse.Namespace, services: Services, actor: Actor) -> 
 
 def run_export(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.audit.reports import ReportService
 
     out = checked_out(args)
     with signed_in(args) as (services, actor):
         flt = build_filter(args, services, actor)
-        reports = ReportService(services.engine, now=services.records.now)
-        done = reports.export(actor, flt, out, args.format, force=args.force)
+        done = services.reports.export(actor, flt, out, args.format, force=args.force)
     print(f"{done.records:,} records: {done.format} written to {done.path} "
           f"({done.size:,} bytes, sha256 {done.sha256})")  # fmt: skip
     return 0
@@ -139,11 +137,9 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_trail(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.audit.audit_review import AuditReviewService
 
     with signed_in(args) as (services, actor):
-        review = AuditReviewService(services.engine, now=services.records.now)
-        trail = review.trail(actor, args.record)
+        trail = services.audit_review.trail(actor, args.record)
     if not trail:
         print(f"record {args.record}: no events (no such record?)")
         return 1

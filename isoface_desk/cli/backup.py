@@ -71,7 +71,7 @@ def register(subparsers: Any) -> None:
 
 def run_backup(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.clinic.backup import BACKUP_PG_HINT, BackupService, is_sqlite_file
+    from isoface_desk.services.clinic.backup import BACKUP_PG_HINT, is_sqlite_file
 
     if not is_sqlite_file(args.db_url):
         print(f"isoface-desk: {BACKUP_PG_HINT}", file=sys.stderr)
@@ -87,7 +87,7 @@ def run_backup(args: argparse.Namespace) -> int:
         return 2
     out = args.out if args.encrypt else checked_out(args)  # encrypted_copy checks its own
     with signed_in(args) as (services, actor):
-        backups = BackupService(services.engine, args.db_url, now=services.records.now)
+        backups = services.backups
         if args.encrypt:
             result = backups.encrypted_copy(actor, out, passphrase)
         else:

@@ -29,10 +29,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from isoface_desk.services.audit.checkpoints import CheckpointService
 
     with signed_in(args) as (services, actor):
-        written = CheckpointService(services.engine).make(actor, args.out)
+        written = services.checkpoints.make(actor, args.out)
     for path in written:
         print(f"checkpoint written to {path}")
     return 0

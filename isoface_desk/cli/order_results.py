@@ -80,13 +80,13 @@ def _bad_input() -> Iterator[None]:
 def run_result(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
     from isoface_desk.domain.lab_import import order_ref, with_default_unit
-    from isoface_desk.services.labs.lab_results import LabResultService, result_lines
+    from isoface_desk.services.labs.lab_results import result_lines
 
     with _bad_input():
         order_id = order_ref(args.order)
         entries = parse_entries(args.value, args.uln, args.date)
     with signed_in(args) as (services, actor):
-        results = LabResultService(services.engine, now=services.orders.now)
+        results = services.lab_results
         entries = [with_default_unit(e, results.tests) for e in entries]
         with _bad_input():
             stored = results.record(actor, order_id, entries)
@@ -157,11 +157,10 @@ def stored_lines(lines: Sequence[ResultLine]) -> list[str]:
 
 def run_import(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.labs.lab_import import LabImportService
     from isoface_desk.services.labs.lab_results import result_lines
 
     with signed_in(args) as (services, actor):
-        importer = LabImportService(services.engine, now=services.orders.now)
+        importer = services.lab_import
         with _bad_input():
             done = importer.import_file(actor, args.file)
     for order in done.orders:

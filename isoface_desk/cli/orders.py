@@ -100,10 +100,9 @@ def _days(text: str) -> int:
 
 def run_due(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.labs.lab_work import LabWorkService
 
     with signed_in(args) as (services, actor):
-        work = LabWorkService(services.engine, now=services.orders.now)
+        work = services.lab_work
         due = work.due_list(actor, args.on, audit=True)
     if args.json:
         print(json.dumps(due_json(due), ensure_ascii=False, indent=2))
@@ -157,11 +156,10 @@ def _line(item: DueItem) -> str:
 
 def run_print(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.labs.lab_printing import LabPrintService
 
     out = checked_out(args)
     with signed_in(args) as (services, actor):
-        printing = LabPrintService(services.engine, now=services.orders.now)
+        printing = services.lab_printing
         due = printing.work.due_list(actor, args.on)
         chosen = to_print(due, within_days=args.within, reprint=args.reprint)
         if not chosen:
@@ -194,11 +192,10 @@ def _progress(done: int, total: int) -> None:
 
 def run_export_fhir(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.labs.lab_export import LabExportService
 
     out = checked_out(args)
     with signed_in(args) as (services, actor):
-        export = LabExportService(services.engine, now=services.orders.now)
+        export = services.lab_export
         done = export.export_to_file(actor, out, force=args.force)
     print(f"FHIR R4 Bundle written to {args.out}: {done.orders} order(s), "
           f"{done.results} result(s)")  # fmt: skip

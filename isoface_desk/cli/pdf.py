@@ -99,11 +99,10 @@ def verification_lines(result: PdfVerification) -> list[str]:
 
 def run_export(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.visits.documents_service import DocumentService
 
     out = checked_out(args)
     with signed_in(args) as (services, actor):
-        documents = DocumentService(services.engine, now=services.records.now)
+        documents = services.documents
         record_id = None if args.latest else args.record
         exported = documents.export_pdf(actor, record_id, out, force=args.force)
     print(

@@ -84,10 +84,9 @@ def _cannot_start() -> Iterator[None]:
 
 def run_prefill(args: argparse.Namespace) -> int:
     from isoface_desk.cli.login import signed_in
-    from isoface_desk.services.visits.visit_preview import VisitPreviewService
 
     with signed_in(args) as (services, actor):
-        previews = VisitPreviewService(services.engine, now=services.patients.now)
+        previews = services.visit_previews
         with _cannot_start():
             preview = previews.prefill(actor, args.patient, args.kind, args.on)
     for line in draft_notes(preview):

@@ -116,7 +116,9 @@ class ServiceBase:
 
 
 class CatalogServiceBase(ServiceBase):
-    """A service that reads the forms catalog: the one given, else the default on first use."""
+    """A service that reads the forms catalog: the one given (services/bundle gives every
+    service the same one), else, for a service built on its own (a test, a child process),
+    the configured forms folder's on first use."""
 
     def __init__(self, *args: Any, catalog: Catalog | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from isoface_desk.errors import IsofaceError
 from isoface_desk.services.bundle import Services, open_services
-from isoface_desk.services.clinic.backup import BackupService
 from isoface_desk.services.context import Clock, utc_now
 from isoface_desk.ui.admin.daily_backup import DailyBackup
 from isoface_desk.ui.admin.passphrase import unlock_database
@@ -62,7 +61,7 @@ def build_app(
     if services is None:
         return AppParts(window, shell, None, None, None)
     if runner is not None:  # the administrator's daily backup, while the app runs
-        DailyBackup(BackupService(services.engine, now=now), runner, window).start()
+        DailyBackup(services.backups, runner, window).start()
     session = SessionController(shell, services.auth, channel, idle=idle)
     first_run = FirstRun(session, services.setup, channel)
     first_run.start()

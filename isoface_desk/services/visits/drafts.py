@@ -15,7 +15,7 @@ from typing import Any
 
 from isoface_desk.errors import AccessDenied
 from isoface_desk.services.access.permissions import Permission
-from isoface_desk.services.context import Actor, ServiceBase
+from isoface_desk.services.context import Actor, CatalogServiceBase
 from isoface_desk.services.visits.visit_checks import form_for
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.repositories import drafts as drafts_repo
@@ -27,7 +27,7 @@ __all__ = ["DISCARD_ACTION", "Draft", "DraftService"]
 DISCARD_ACTION = "discard draft"
 
 
-class DraftService(ServiceBase):
+class DraftService(CatalogServiceBase):
     def save(
         self,
         actor: Actor,
@@ -41,10 +41,8 @@ class DraftService(ServiceBase):
         draft_id: int | None = None,
     ) -> Draft:
         """Create (draft_id None) or overwrite the actor's draft; the form is the current
-        checklist of `kind`."""
-        from isoface_desk.domain.catalog import default_catalog
-
-        form = form_for(kind, default_catalog())
+        checklist of `kind` in the service's catalog."""
+        form = form_for(kind, self.catalog)
         data = DraftData(
             patient_id=patient_id,
             visit_kind=kind,

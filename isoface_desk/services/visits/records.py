@@ -19,20 +19,20 @@ from __future__ import annotations
 import base64
 import copy
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from isoface_desk.documents.checklist_pdf import build_checklist_pdf
 from isoface_desk.documents.signing import sign_pdf
+from isoface_desk.domain.catalog import Catalog
 from isoface_desk.domain.engine import Evaluation
 from isoface_desk.domain.findings import Finding
 from isoface_desk.domain.visit import Visit
 from isoface_desk.errors import InputError
-from isoface_desk.services.access.auth import AuthService
 from isoface_desk.services.access.permissions import Permission
 from isoface_desk.services.access.signing_keys import require_key
-from isoface_desk.services.context import Actor, CatalogServiceBase, require
+from isoface_desk.services.context import Actor, CatalogServiceBase, Clock, require, utc_now
 from isoface_desk.services.visits.record_pdf import PrintContext, SignerInfo, checklist_document
 from isoface_desk.services.visits.visit_checks import (
     SigningRefused,
@@ -46,7 +46,7 @@ from isoface_desk.services.visits.visit_course import CoursePlan, apply_to_cours
 from isoface_desk.storage.audit import append_event
 from isoface_desk.storage.canonical import sha256_hex
 from isoface_desk.storage.db import read_scope
-from isoface_desk.storage.handles import Session
+from isoface_desk.storage.handles import Engine, Session
 from isoface_desk.storage.repositories import clinic as clinic_repo
 from isoface_desk.storage.repositories import drafts as drafts_repo
 from isoface_desk.storage.repositories import patients as patients_repo
@@ -117,7 +117,26 @@ def _signature_entries(
     return entries
 
 
+#: Re-authenticates the signed-in person, raising AuthenticationError (and counting the
+#: failure towards the lockout) on a wrong password: AuthService.confirm_password.
+PasswordCheck = Callable[[Actor, str], None]
+
+
 class RecordService(CatalogServiceBase):
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        confirm_password: PasswordCheck,
+        now: Clock = utc_now,
+        catalog: Catalog | None = None,
+    ) -> None:
+        """`confirm_password` re-checks the password before signing: services/bundle
+        passes the session's AuthService.confirm_password (a wrong one counts towards
+        the sign-in lockout)."""
+        super().__init__(engine, now=now, catalog=catalog)
+        self._confirm_password = confirm_password
+
     # ---------------------------------------------------------------- signing
 
     def sign_visit(
@@ -151,7 +170,7 @@ class RecordService(CatalogServiceBase):
         form = form_for(kind, self.catalog)
         asked = signers_of(form, prepared.visit_dict, prepared.evaluation.profile_id)
         check_signers(form, asked, signatures)
-        AuthService(self.engine, now=self.now).confirm_password(actor, password)
+        self._confirm_password(actor, password)
         with read_scope(self.engine) as session:  # argon2 before the write lock
             key = require_key(session, actor.user_id, password)
         with self._unit(actor, Permission.RECORD_SIGN) as session:

@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from isoface_desk.services.bundle import Services
-from isoface_desk.services.clinic.backup import BackupService
 from isoface_desk.services.context import Actor
 from isoface_desk.ui.admin.settings import SettingsPage
 from isoface_desk.ui.admin.users import UsersPage
@@ -50,9 +49,9 @@ def admin_page(
     user_keys = {"new_user", "roles", "password", "details"}
     users = UsersPage(services.users, actor, messages,
                       **{k: v for k, v in choosers.items() if k in user_keys})  # fmt: skip
-    backups = BackupService(services.engine, now=services.auth.now)
     setting_choosers = {k: v for k, v in choosers.items() if k not in user_keys}
-    settings = SettingsPage(services.auth, backups, actor, messages, runner, **setting_choosers)
+    settings = SettingsPage(services.auth, services.backups, actor, messages, runner,
+                            **setting_choosers)  # fmt: skip
     users.refresh()
     settings.refresh()
     return AdminPage(users, settings)

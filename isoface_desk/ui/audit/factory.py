@@ -4,8 +4,6 @@ the tabs the actor's permissions allow, wired to the audit services."""
 from __future__ import annotations
 
 from isoface_desk.services.access.permissions import Permission
-from isoface_desk.services.audit.audit_review import AuditReviewService
-from isoface_desk.services.audit.reports import ReportService
 from isoface_desk.services.bundle import Services
 from isoface_desk.services.context import Actor
 from isoface_desk.ui.audit.controller import AuditController, ExportPathChooser, ask_export_path
@@ -33,14 +31,11 @@ def audit_page(
     """The page; `page.controller` holds its behaviour. Without a runner every query runs
     at once on the UI thread (tests, screenshots); the integrity check always runs in the
     background (a runner of its own if none is given)."""
-    now = services.auth.now
-    review = AuditReviewService(services.engine, now=now)
-    reports = ReportService(services.engine, now=now)
+    review, reports = services.audit_review, services.reports
     today = services.auth.today()
     records = events = None
     if actor.may(Permission.AUDIT_READ):
-        catalog = services.records.catalog
-        filters = FilterBar(today, sorted(catalog.profiles))
+        filters = FilterBar(today, sorted(services.catalog.profiles))
         model = RecordListModel(
             lambda flt, after: review.search(actor, flt, after=after),
             lambda flt: review.count(actor, flt),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from isoface_desk.services.bundle import Services
 from isoface_desk.services.context import Actor
-from isoface_desk.services.labs.lab_desk import LabDesk, lab_desk
+from isoface_desk.services.labs.lab_desk import LabDesk
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.orders.controller import OrdersController
 from isoface_desk.ui.orders.view import OrdersView
@@ -32,8 +32,7 @@ def orders_page(
     load: bool = True,
 ) -> OrdersArea:
     """The Lab orders page of a session; it starts loading the due list at once."""
-    desk = lab_desk(services.engine, now=services.orders.now)
-    area = OrdersArea(desk, actor, messages, runner or TaskRunner())
+    area = OrdersArea(services.lab_desk, actor, messages, runner or TaskRunner())
     if load:
         area.controller.refresh()
     return area

@@ -11,9 +11,7 @@ from typing import Protocol
 from PySide6.QtWidgets import QWidget
 
 from isoface_desk.services.bundle import Services
-from isoface_desk.services.care.timeline import TimelineService
 from isoface_desk.services.context import Actor
-from isoface_desk.services.visits.visit_start import VisitStartService
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.patients.area import PatientsArea
 from isoface_desk.ui.patients.visit_area import VisitArea
@@ -39,10 +37,9 @@ def patients_page(
         return open_record_preview(area, services, actor, record_id, channel=messages,
                                    correct=correct_in_visit_area(shell))  # fmt: skip
 
-    timeline = TimelineService(services.engine, now=services.auth.now)
-    area = PatientsArea(actor, services.patients, timeline, messages, start_visit=start_visit,
-                        open_record=open_record, runner=runner, courses=services.courses,
-                        today=services.patients.today)  # fmt: skip
+    area = PatientsArea(actor, services.patients, services.timeline, messages,
+                        start_visit=start_visit, open_record=open_record, runner=runner,
+                        courses=services.courses, today=services.patients.today)  # fmt: skip
     return area
 
 
@@ -60,9 +57,6 @@ def correct_in_visit_area(shell: Shell) -> Callable[[int, str], None]:
 def visit_page(
     actor: Actor, services: Services, messages: MessageChannel, shell: Shell
 ) -> VisitArea:
-    starts = VisitStartService(services.engine, now=services.auth.now,
-                               catalog=services.records.catalog)  # fmt: skip
-
     def patient_name(patient_id: int) -> str:
         patients = shell.page("patients")
         if isinstance(patients, PatientsArea):
@@ -79,7 +73,7 @@ def visit_page(
         area.preview = open_record_preview(area, services, actor, record_id, channel=messages,
                                            correct=correct_in_visit_area(shell))  # fmt: skip
 
-    area = VisitArea(actor, starts, services.drafts, services.records, messages,
+    area = VisitArea(actor, services.visit_starts, services.drafts, services.records, messages,
                      patient_name=patient_name)  # fmt: skip
 
     def after_closing() -> None:

@@ -20,7 +20,6 @@ from isoface_desk.errors import IsofaceError
 from isoface_desk.services.access.permissions import Permission
 from isoface_desk.services.bundle import Services
 from isoface_desk.services.context import Actor
-from isoface_desk.services.visits.documents_service import DocumentService
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.pdf.preview import (
     PathChooser,
@@ -64,9 +63,8 @@ class RecordPdfActions:
         return self.services.records.pdf(self.actor, self.record_id, purpose="print")
 
     def save(self, path: Path) -> None:
-        documents = DocumentService(self.services.engine, now=self.services.records.now)
         # the save dialog asked before replacing a file; a database or device is refused
-        documents.export_pdf(self.actor, self.record_id, path, force=True)
+        self.services.documents.export_pdf(self.actor, self.record_id, path, force=True)
 
 
 def ask_correction_reason(parent: QWidget) -> str | None:
