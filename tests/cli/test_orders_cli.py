@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fhir.resources.bundle import Bundle
+from fhir.resources.R4B.bundle import Bundle
 from pypdf import PdfReader
 
 from isoface_desk.cli.orders import due_lines, to_print
@@ -116,7 +116,7 @@ def test_export_fhir_validates(clinic: Clinic, tmp_path: Path) -> None:
     done = orders(clinic, "export-fhir", "--out", str(out))
     assert done.returncode == 0, done.stderr
     bundle = json.loads(out.read_text(encoding="utf-8"))
-    assert enum_problems(Bundle.parse_obj(bundle)) == []
+    assert enum_problems(Bundle.model_validate(bundle)) == []
     requests = [e for e in bundle["entry"] if e["resource"]["resourceType"] == "ServiceRequest"]
     assert len(requests) > 20 and f"{out}" in done.stdout
     assert last_actions(clinic, 1) == [("nurse-user", "export")]

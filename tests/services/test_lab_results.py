@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from fhir.resources.bundle import Bundle
+from fhir.resources.R4B.bundle import Bundle
 
 from isoface_desk.domain.catalog import default_catalog
 from isoface_desk.domain.check_input import parse_visit
@@ -158,7 +158,7 @@ def test_fhir_export_validates_and_carries_orders_and_results(
         w.actors["auditor"], out
     )
     bundle = json.loads(out.read_text(encoding="utf-8"))
-    model = Bundle.parse_obj(bundle)
+    model = Bundle.model_validate(bundle)
     assert enum_problems(model) == []
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
     assert kinds.count("Observation") == export.results >= 4
