@@ -25,7 +25,6 @@ from isoface_desk.config import resources_dir
 from isoface_desk.devtools.demo import seed_demo
 from isoface_desk.domain.lab_results import ResultEntry
 from isoface_desk.services.bundle import open_services
-from isoface_desk.services.labs.lab_desk import lab_desk
 from isoface_desk.services.labs.lab_printing import render_batch
 from isoface_desk.ui.messages import MessageChannel
 from isoface_desk.ui.orders import OrdersArea
@@ -46,7 +45,7 @@ def prepare(url: str, pdf: Path) -> None:
     services = open_services(url)
     try:
         nurse = services.auth.login("nurse", PASSWORD)
-        desk = lab_desk(services.engine)
+        desk = services.lab_desk
         due = [i for i in desk.work.due_list(nurse).items
                if i.tests == LIVER and i.status in ("planned", "printed")]  # fmt: skip
         day = desk.work.today()

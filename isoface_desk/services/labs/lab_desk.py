@@ -1,6 +1,6 @@
-"""The lab-work services over one engine, for the nurse workspace and the CLI.
+"""The lab-work services of a session, for the nurse workspace (ui/orders):
 
-    desk = lab_desk(services.engine, now=services.orders.now)
+    desk = services.lab_desk            # services/bundle builds the four once
     desk.work.due_list(actor); desk.printing.prepare(actor, ids); desk.results.record(...)
 """
 
@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from isoface_desk.services.context import Clock, utc_now
 from isoface_desk.services.labs.lab_export import LabExportService
 from isoface_desk.services.labs.lab_printing import LabPrintService
 from isoface_desk.services.labs.lab_results import LabResultService
 from isoface_desk.services.labs.lab_work import LabWorkService
-from isoface_desk.storage.handles import Engine
 
-__all__ = ["LabDesk", "lab_desk"]
+__all__ = ["LabDesk"]
 
 
 @dataclass(frozen=True)
@@ -24,13 +22,3 @@ class LabDesk:
     printing: LabPrintService
     results: LabResultService
     export: LabExportService
-
-
-def lab_desk(engine: Engine, *, now: Clock = utc_now) -> LabDesk:
-    printing = LabPrintService(engine, now=now)
-    return LabDesk(
-        work=printing.work,
-        printing=printing,
-        results=LabResultService(engine, now=now),
-        export=LabExportService(engine, now=now),
-    )
