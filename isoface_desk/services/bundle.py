@@ -105,6 +105,9 @@ def build_services(
     forms = catalog if catalog is not None else default_catalog()
     auth = AuthService(engine, now=now)
     work = LabWorkService(engine, now=now)
+    starts = VisitStartService(engine, now=now, catalog=forms)
+    documents = DocumentService(engine, now=now)
+    integrity = IntegrityService(engine, now=now)
     return Services(
         engine=engine,
         now=now,
@@ -117,22 +120,24 @@ def build_services(
         patients=PatientService(engine, now=now),
         courses=CourseService(engine, now=now),
         timeline=TimelineService(engine, now=now, catalog=forms),
-        visit_starts=VisitStartService(engine, now=now, catalog=forms),
-        visit_previews=VisitPreviewService(engine, now=now, catalog=forms),
+        visit_starts=starts,
+        visit_previews=VisitPreviewService(engine, now=now, catalog=forms, starts=starts),
         drafts=DraftService(engine, now=now, catalog=forms),
         records=RecordService(
             engine, now=now, catalog=forms, confirm_password=auth.confirm_password
         ),
-        documents=DocumentService(engine, now=now),
+        documents=documents,
         orders=OrderService(engine, now=now),
         lab_work=work,
         lab_printing=LabPrintService(engine, now=now, catalog=forms, work=work),
         lab_results=LabResultService(engine, now=now, catalog=forms),
         lab_import=LabImportService(engine, now=now, catalog=forms),
         lab_export=LabExportService(engine, now=now),
-        audit_review=AuditReviewService(engine, now=now),
+        audit_review=AuditReviewService(
+            engine, now=now, documents=documents, integrity=integrity
+        ),
         reports=ReportService(engine, now=now),
-        integrity=IntegrityService(engine, now=now),
+        integrity=integrity,
         checkpoints=CheckpointService(engine, now=now),
     )
 

@@ -71,7 +71,8 @@ def reachable(services: Services) -> list[ServiceBase | IntegrityService]:
     fields = [getattr(services, name) for name in services.__dataclass_fields__]
     fields += [getattr(services.lab_desk, name) for name in services.lab_desk.__dataclass_fields__]
     top = [s for s in fields if isinstance(s, ServiceBase | IntegrityService)]
-    return top + [v for s in top for v in vars(s).values() if isinstance(v, ServiceBase)]
+    held = (ServiceBase, IntegrityService)
+    return top + [v for s in top for v in vars(s).values() if isinstance(v, held)]
 
 
 def test_every_service_class_is_reachable_from_a_built_services(services: Services) -> None:
@@ -105,6 +106,9 @@ def test_one_instance_of_each_service(services: Services) -> None:
         services.lab_export,
     )
     assert services.database == str(services.engine.url)
+    assert services.audit_review.documents is services.documents
+    assert services.audit_review.integrity is services.integrity
+    assert services.visit_previews.starts is services.visit_starts
 
 
 def test_signing_checks_the_password_with_the_check_it_was_given(shared_world: World) -> None:

@@ -24,11 +24,11 @@ from typing import Any
 from isoface_desk.errors import InputError
 from isoface_desk.services.access.permissions import Permission
 from isoface_desk.services.audit.integrity import IntegrityService
-from isoface_desk.services.context import Actor, ServiceBase, require
+from isoface_desk.services.context import Actor, Clock, ServiceBase, require, utc_now
 from isoface_desk.services.visits.documents_service import DocumentService, PdfVerification
 from isoface_desk.storage.audit import AuditEvent, append_event, events_for_target, recent_events
 from isoface_desk.storage.canonical import sha256_hex
-from isoface_desk.storage.handles import Session
+from isoface_desk.storage.handles import Engine, Session
 from isoface_desk.storage.integrity import Progress, ShouldCancel, VerifyReport
 from isoface_desk.storage.repositories import audit_queries as queries
 from isoface_desk.storage.repositories import records as records_repo
@@ -136,6 +136,20 @@ def check_filter(flt: RecordFilter) -> None:
 
 
 class AuditReviewService(ServiceBase):
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        now: Clock = utc_now,
+        documents: DocumentService | None = None,
+        integrity: IntegrityService | None = None,
+    ) -> None:
+        """`documents` checks an opened record's PDF signature and `integrity` runs verify;
+        the composition root (services/bundle.py) passes its own, on the same clock."""
+        super().__init__(engine, now=now)
+        self.documents = documents or DocumentService(engine, now=now)
+        self.integrity = integrity or IntegrityService(engine, now=now)
+
     # ------------------------------------------------------------- choices
 
     def people(self, actor: Actor) -> list[PersonName]:
@@ -204,7 +218,7 @@ class AuditReviewService(ServiceBase):
             trail = events_for_target(session, records_repo.RECORD_TARGET, record_id, TRAIL_LIMIT)
         verification = None
         if pdf is not None:
-            verification = _verify_pdf(DocumentService(self.engine, now=self.now), pdf)
+            verification = _verify_pdf(self.documents, pdf)
         return OpenedRecord(
             item=item,
             signed_by=record.signed_by,
@@ -245,7 +259,7 @@ class AuditReviewService(ServiceBase):
         record a "verify" event with the outcome."""
         with self._read(actor, Permission.INTEGRITY_VERIFY):
             pass  # the account is still active and allowed before the long read starts
-        report = IntegrityService(self.engine).verify(progress, should_cancel)
+        report = self.integrity.verify(progress, should_cancel)
         details = {
             "records": report.records,
             "events": report.events,

@@ -39,6 +39,11 @@ class VisitPreview:
 
 
 class VisitPreviewService(CatalogServiceBase):
+    def __init__(self, *args: Any, starts: VisitStartService | None = None, **kwargs: Any) -> None:
+        """`starts` prepares the visit; the composition root passes its own."""
+        super().__init__(*args, **kwargs)
+        self.starts = starts or VisitStartService(self.engine, now=self.now, catalog=self.catalog)
+
     def prefill(
         self, actor: Actor, clinic_number: str, kind: str, visit_date: dt.date | None = None
     ) -> VisitPreview:
@@ -48,8 +53,7 @@ class VisitPreviewService(CatalogServiceBase):
             patient_id = patient_id_by_clinic_number(session, clinic_number)
         if patient_id is None:
             raise InputError(f"No patient has the clinic number {clinic_number.strip()!r}.")
-        starts = VisitStartService(self.engine, now=self.now, catalog=self.catalog)
-        start = starts.prepare(actor, patient_id, kind, visit_date)
+        start = self.starts.prepare(actor, patient_id, kind, visit_date)
         _refuse_other_day(start, visit_date)
         with self._unit(actor, Permission.DRAFT_WRITE) as session:
             append_event(session, actor.username, "view", "patient", patient_id,
