@@ -25,13 +25,11 @@ from isoface_desk.devtools.demo_visits import (
     visit_dict,
 )
 from isoface_desk.domain.checklist import visit_dict_to_answers
-from isoface_desk.domain.lab_orders import order_code
 from isoface_desk.services.access.passwords import DEMO_PASSWORD
 from isoface_desk.services.bundle import Services
 from isoface_desk.services.care.courses import CourseStart
 from isoface_desk.services.context import Actor
-from isoface_desk.services.labs.lab_results import LabResultService, ResultEntry
-from isoface_desk.services.labs.lab_work import LabWorkService
+from isoface_desk.services.labs.lab_results import ResultEntry
 from isoface_desk.services.visits.records import SignatureInput
 from isoface_desk.services.visits.visit_checks import form_for, visit_signers
 
@@ -64,10 +62,17 @@ NORMAL_RESULTS: dict[str, dict[str, Any]] = {
 MG_PER_DAY = 40.0
 RAISED_MG_PER_DAY = 60.0
 STOP_REASON = "Stopped early at the patient's request."
+#: Where the demo's print jobs go (PrintOutcome.destination): nowhere, see `_dropped`.
+DEMO_PRINTER = "the demo's printer (nothing printed)"
 
 
 def _days(n: int) -> dt.timedelta:
     return dt.timedelta(days=n)
+
+
+def _dropped(_pdf: bytes) -> bool:
+    """Deliver a demo print job: rendered like a nurse's, then dropped (no printer)."""
+    return True
 
 
 def _normal(test: str, day: dt.date) -> ResultEntry:
@@ -175,16 +180,16 @@ class DemoSeeder:
         return record_id, course.id
 
     def _work_orders(self, patient_id: int) -> None:
-        """The nurse's past work, as the nurse does it (LabWorkService, LabResultService):
-        orders due before today printed, collected and resulted, this week's printed."""
-        engine, now = self.services.engine, self.services.auth.now
-        work = LabWorkService(engine, now=now)
-        results = LabResultService(engine, now=now, catalog=self.services.records.catalog)
+        """The nurse's past work, the way the nurse does it (the session's print job,
+        lab work and results services, as the window and the CLI): orders due before
+        today printed, collected and resulted, this week's printed. The demo has no
+        printer: the rendered PDF is dropped, which counts as delivered."""
+        printing, results = self.services.lab_printing, self.services.lab_results
         orders = self.services.orders.for_patient(self.nurse, patient_id)
         past = [o for o in orders if o.status == "planned" and o.due_until < self.today]
         if past:
-            work.mark_printed(self.nurse, [order_code(o.id) for o in past])
-            work.mark_collected(self.nurse, [o.id for o in past])
+            printing.run_job(self.nurse, [o.id for o in past], _dropped, destination=DEMO_PRINTER)
+            self.services.lab_work.mark_collected(self.nurse, [o.id for o in past])
             for order in past:
                 day = min(order.due_until, self.today - _days(1))
                 entries = [_normal(str(t), day) for t in order.tests]
@@ -195,7 +200,7 @@ class DemoSeeder:
             if o.status == "planned" and self.today <= o.due_until and o.due_from <= self.today
         ]
         if soon:
-            work.mark_printed(self.nurse, [order_code(soon[0].id)])
+            printing.run_job(self.nurse, [soon[0].id], _dropped, destination=DEMO_PRINTER)
 
     # ------------------------------------------------------------ states
 
