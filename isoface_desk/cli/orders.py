@@ -160,7 +160,7 @@ def run_print(args: argparse.Namespace) -> int:
     out = checked_out(args)
     with signed_in(args) as (services, actor):
         printing = services.lab_printing
-        due = printing.work.due_list(actor, args.on)
+        due = services.lab_work.due_list(actor, args.on)
         chosen = to_print(due, within_days=args.within, reprint=args.reprint)
         if not chosen:
             print(f"nothing to print on {due.today.isoformat()}: no order is due")

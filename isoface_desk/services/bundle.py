@@ -104,7 +104,6 @@ def build_services(
     here once)."""
     forms = catalog if catalog is not None else default_catalog()
     auth = AuthService(engine, now=now)
-    work = LabWorkService(engine, now=now)
     starts = VisitStartService(engine, now=now, catalog=forms)
     documents = DocumentService(engine, now=now)
     integrity = IntegrityService(engine, now=now)
@@ -128,8 +127,8 @@ def build_services(
         ),
         documents=documents,
         orders=OrderService(engine, now=now),
-        lab_work=work,
-        lab_printing=LabPrintService(engine, now=now, catalog=forms, work=work),
+        lab_work=LabWorkService(engine, now=now),
+        lab_printing=LabPrintService(engine, now=now, catalog=forms),
         lab_results=LabResultService(engine, now=now, catalog=forms),
         lab_import=LabImportService(engine, now=now, catalog=forms),
         lab_export=LabExportService(engine, now=now),

@@ -164,3 +164,12 @@ def graded_results(engine: Engine, patient_id: int) -> PatientResults:
     """The patient's stored results as graded on the orders (to compare screens against)."""
     with read_scope(engine) as session:
         return graded(lab_queries.resulted_for_patients(session, [patient_id]))
+
+
+def print_orders(w: World, actor: Actor, order_ids: list[int]) -> int:
+    """Print these orders as a nurse's job does (rendered, handed to a deliver that takes
+    it) and return how many were marked printed."""
+    from isoface_desk.services.labs.lab_printing import LabPrintService
+
+    printing = LabPrintService(w.services.engine, now=w.clock)
+    return printing.run_job(actor, order_ids, lambda _pdf: True, destination="test").marked

@@ -67,7 +67,7 @@ def service_classes() -> set[type]:
 
 def reachable(services: Services) -> list[ServiceBase | IntegrityService]:
     """The services a Services hands out: its fields, the lab desk's, and the services
-    those hold (LabPrintService.work)."""
+    those hold (AuditReviewService.integrity, VisitPreviewService.starts)."""
     fields = [getattr(services, name) for name in services.__dataclass_fields__]
     fields += [getattr(services.lab_desk, name) for name in services.lab_desk.__dataclass_fields__]
     top = [s for s in fields if isinstance(s, ServiceBase | IntegrityService)]
@@ -97,9 +97,9 @@ def test_every_catalog_service_reads_the_one_catalog(services: Services) -> None
 
 
 def test_one_instance_of_each_service(services: Services) -> None:
-    """The lab desk and the print service's `work` are the Services' own, not copies."""
+    """The lab desk and the services' collaborators are the Services' own, not copies."""
     desk = services.lab_desk
-    assert desk.work is services.lab_work is services.lab_printing.work
+    assert desk.work is services.lab_work
     assert (desk.printing, desk.results, desk.export) == (
         services.lab_printing,
         services.lab_results,

@@ -22,7 +22,7 @@ from isoface_desk.services.labs.lab_work import LabWorkService, occasion
 from isoface_desk.services.labs.orders import LabOrder
 from isoface_desk.storage.audit import chain_head, recent_events
 from isoface_desk.storage.db import read_scope
-from tests.services.conftest import World, change_dose, example_patient
+from tests.services.conftest import World, change_dose, example_patient, print_orders
 
 START_DAY = dt.date(2026, 6, 1)  # six months: planned end 2026-12-01
 START = CourseStart(start_date=START_DAY, product="Isoface 20 mg", strength_mg=20, mg_per_day=40)
@@ -103,7 +103,7 @@ def test_a_dose_change_moves_the_peak_dose_test_and_keeps_the_printed_one(
     w, nurse = shared_world, shared_world.actors["nurse"]
     pid, cid = start_course(w, pregnancy=True, profile="minimal")
     peak = next(o for o in orders_of(w, pid) if occasion(o.key)[0] == "peak dose")
-    LabWorkService(w.services.engine).mark_printed(nurse, [order_code(peak.id)])
+    print_orders(w, nurse, [peak.id])
     change_dose(w, cid, D(2026, 7, 15), 60)
     peaks = [o for o in orders_of(w, pid) if occasion(o.key)[0] == "peak dose"]
     assert [(o.id, o.status) for o in peaks if o.status == "printed"] == [(peak.id, "printed")]
@@ -120,7 +120,7 @@ def test_an_early_end_moves_the_end_tests_and_keeps_printed_ones(shared_world: W
     w, nurse = shared_world, shared_world.actors["nurse"]
     pid, cid = start_course(w, pregnancy=True)
     month4 = [o for o in orders_of(w, pid) if occasion(o.key)[0] == "month 4"]
-    LabWorkService(w.services.engine).mark_printed(nurse, [order_code(o.id) for o in month4])
+    print_orders(w, nurse, [o.id for o in month4])
     end = D(2026, 8, 20)
     w.services.courses.end(w.first, cid, end, status="stopped", reason="patient request")
     after = orders_of(w, pid)
@@ -272,7 +272,9 @@ def test_an_auditor_reads_the_due_list_and_changes_nothing(
         head = chain_head(session)
     calls = [
         lambda: work.regenerate_all(auditor),
-        lambda: work.mark_printed(auditor, [order_code(ids[0])]),
+        lambda: LabPrintService(w.services.engine).run_job(
+            auditor, ids[:1], lambda _pdf: True, destination="x"
+        ),
         lambda: work.mark_collected(auditor, ids[:1]),
         lambda: LabPrintService(w.services.engine).prepare(auditor, ids[:1]),
         lambda: LabPrintService(w.services.engine).print_to_file(

@@ -9,13 +9,12 @@ from collections import Counter
 
 import pytest
 
-from isoface_desk.domain.lab_orders import order_code
 from isoface_desk.domain.lab_schedule import add_months
 from isoface_desk.errors import InputError
 from isoface_desk.services.care.courses import CourseStart
 from isoface_desk.services.labs.lab_work import LabWorkService
 from isoface_desk.services.labs.orders import LabOrder
-from tests.services.conftest import World, change_dose, example_patient
+from tests.services.conftest import World, change_dose, example_patient, print_orders
 
 START_DAY = dt.date(2026, 6, 1)
 START = CourseStart(start_date=START_DAY, product="Isoface 20 mg", strength_mg=20, mg_per_day=40)
@@ -63,8 +62,7 @@ def test_an_early_end_keeps_printed_orders_and_cancels_the_rest(shared_world: Wo
     pid, cid = course(shared_world)
     planned = orders(shared_world, pid)
     late = [o for o in planned if o.due_from > START_DAY + dt.timedelta(days=90)]
-    work = LabWorkService(s.engine, now=shared_world.clock)
-    assert work.mark_printed(nurse, [order_code(late[0].id)]) == 1
+    assert print_orders(shared_world, nurse, [late[0].id]) == 1
     printed = late[0]
     end = START_DAY + dt.timedelta(days=60)
     change = s.courses.end(shared_world.first, cid, end, status="stopped", reason="raised ALT")
@@ -75,7 +73,7 @@ def test_an_early_end_keeps_printed_orders_and_cancels_the_rest(shared_world: Wo
     assert all(o.due_from <= add_months(end, 1) for o in live)
     keys = [o.key for o in after]
     assert len(keys) == len(set(keys))
-    again = work.regenerate_all(nurse)
+    again = LabWorkService(s.engine, now=shared_world.clock).regenerate_all(nurse)
     assert (again.created, again.cancelled) == (0, 0)
     assert same(orders(shared_world, pid)) == same(after)
 

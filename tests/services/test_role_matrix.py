@@ -241,8 +241,6 @@ CASES: dict[str, tuple[Permission, Prepare]] = {
         lambda c, a: LabWorkService(c.engine, now=c.w.clock).due_list(a))),
     "LabWorkService.regenerate_all": (P.ORDER_WRITE, simple(
         lambda c, a: LabWorkService(c.engine, now=c.w.clock).regenerate_all(a))),
-    "LabWorkService.mark_printed": (P.ORDER_WRITE, simple(
-        lambda c, a: LabWorkService(c.engine, now=c.w.clock).mark_printed(a, []))),
     "LabWorkService.mark_collected": (P.ORDER_WRITE, simple(
         lambda c, a: LabWorkService(c.engine, now=c.w.clock).mark_collected(a, []))),
     "TimelineService.for_patient": (P.PATIENT_READ, simple(

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import pytest
 
 from isoface_desk.devtools.demo_documents import demo_signature_png
-from isoface_desk.domain.lab_orders import order_code
 from isoface_desk.errors import AccessDenied
 from isoface_desk.services.access.permissions import ROLE_PERMISSIONS, Permission
 from isoface_desk.services.access.users import NewUser
@@ -32,6 +31,7 @@ from tests.services.conftest import (
     example_patient,
     fresh_user,
     patient_signature,
+    print_orders,
     visit,
 )
 
@@ -106,8 +106,8 @@ def c_collect(w: World, b: Base) -> Call:
 
 
 def c_print(w: World, b: Base) -> Call:
-    codes = [order_code(o.id) for o in w.services.orders.for_patient(w.first, b.patient_id)]
-    return lambda a: _lab_work(w).mark_printed(a, codes[:1])
+    ids = [o.id for o in w.services.orders.for_patient(w.first, b.patient_id)]
+    return lambda a: print_orders(w, a, ids[:1])
 
 
 def _lab_work(w: World) -> LabWorkService:
@@ -223,7 +223,7 @@ CASES: dict[str, tuple[Permission, Callable[[World, Base], Call]]] = {
         P.ORDER_READ,
         simple(lambda w, b, a: w.services.orders.for_patient(a, b.patient_id)),
     ),
-    "lab_work.mark_printed": (P.ORDER_WRITE, c_print),
+    "lab_printing.run_job": (P.ORDER_WRITE, c_print),
     "lab_work.mark_collected": (P.ORDER_WRITE, c_collect),
     "drafts.save": (P.DRAFT_WRITE, c_draft("save")),
     "drafts.mine": (P.DRAFT_WRITE, c_draft("mine")),

@@ -41,6 +41,7 @@ from isoface_desk.domain.lab_orders import (
     OrderStatus,
     PatientIdentity,
     order_code,
+    order_number,
 )
 from isoface_desk.domain.lab_schedule import FASTING_TESTS
 from isoface_desk.domain.lab_tests import LabTestTable, default_lab_tests
@@ -48,9 +49,11 @@ from isoface_desk.errors import InputError, NotFound
 from isoface_desk.fileio import checked_target, write_bytes_atomically
 from isoface_desk.services.access.permissions import Permission
 from isoface_desk.services.context import Actor, CatalogServiceBase, Clock, utc_now
-from isoface_desk.services.labs.lab_work import PRINTABLE, LabWorkService, occasion
+from isoface_desk.services.labs.lab_work import PRINTABLE, occasion
+from isoface_desk.storage.audit import EventSpec, append_events
 from isoface_desk.storage.handles import Engine
 from isoface_desk.storage.repositories import clinic as clinic_repo
+from isoface_desk.storage.repositories import lab_orders as orders_repo
 from isoface_desk.storage.repositories import lab_queries
 from isoface_desk.storage.repositories import patients as patients_repo
 from isoface_desk.storage.repositories.clinic import Clinic
@@ -139,11 +142,9 @@ class LabPrintService(CatalogServiceBase):
         now: Clock = utc_now,
         catalog: Catalog | None = None,
         tests: LabTestTable | None = None,
-        work: LabWorkService | None = None,
     ) -> None:
         super().__init__(engine, now=now, catalog=catalog)
         self._tests = tests
-        self.work = work if work is not None else LabWorkService(engine, now=now)
 
     @property
     def tests(self) -> LabTestTable:
@@ -201,8 +202,21 @@ class LabPrintService(CatalogServiceBase):
         marked = 0
         if delivered:
             job = "labels" if labels else "orders"
-            marked = self.work.mark_printed(actor, result.order_ids, job=job)
+            marked = self._mark_printed(actor, result.order_ids, job)
         return PrintOutcome(result, delivered, marked, destination)
+
+    def _mark_printed(self, actor: Actor, codes: Sequence[str], job: str) -> int:
+        """Mark the orders a delivered job names (PrintResult.order_ids) printed, one audit
+        event each; orders meanwhile collected or resulted elsewhere are left as they are."""
+        numbers = [order_number(code) for code in codes]
+        with self._unit(actor, Permission.ORDER_WRITE) as session:
+            found = lab_queries.orders_by_ids(session, numbers)
+            printable = [o.id for o in found if o.status in PRINTABLE]
+            orders = orders_repo.mark_printed(session, printable) if printable else []
+            details = {"job": job, "orders": len(orders)}
+            append_events(session, (EventSpec(actor.username, "print", "order", o.id, details)
+                                    for o in orders))  # fmt: skip
+            return len(orders)
 
     def print_to_file(
         self,

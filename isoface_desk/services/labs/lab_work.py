@@ -1,13 +1,13 @@
-"""The nurses' lab work: the due list, regenerating every course's orders, and the status
-steps after a print job (printed, collected), each one audited.
+"""The nurses' lab work: the due list, regenerating every course's orders, and marking
+samples collected, each one audited.
 
 `LabWorkService.due_list(actor, today)` gives one `DueItem` per listed order with what the
 list shows (patient, prescriber, tests, target date, window, group of domain/due_list.py,
 the order's result grade and whether the patient's latest results are abnormal).
 `regenerate_all(actor)` applies services/labs/orders.py `sync_course_orders` to every planned
 or active course (idempotent; printed orders are never rewritten or dropped).
-Printing itself is services/labs/lab_printing.py; `mark_printed` takes the ids a finished
-print job names (PrintResult.order_ids), so a cancelled job marks only what it printed.
+Printing, and marking printed exactly the orders a finished job delivered, is
+services/labs/lab_printing.py (`LabPrintService.run_job`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from isoface_desk.domain.due_list import GROUP_KEYS, due_group, target_date
-from isoface_desk.domain.lab_orders import order_code, order_number
+from isoface_desk.domain.lab_orders import order_code
 from isoface_desk.domain.lab_results import Level, worst
 from isoface_desk.services.access.permissions import Permission
 from isoface_desk.services.context import Actor, ServiceBase
@@ -138,20 +138,6 @@ class LabWorkService(ServiceBase):
                        "updated": total.updated, "cancelled": total.cancelled}  # fmt: skip
             append_event(session, actor.username, "generate orders", "course", "", details)
             return total
-
-    def mark_printed(self, actor: Actor, codes: Sequence[str], *, job: str = "orders") -> int:
-        """Mark the orders a finished print job names (PrintResult.order_ids) as printed;
-        one audit event each. Orders meanwhile collected or resulted elsewhere are left as
-        they are. Returns how many were marked."""
-        numbers = [order_number(code) for code in codes]
-        with self._unit(actor, Permission.ORDER_WRITE) as session:
-            found = lab_queries.orders_by_ids(session, numbers)
-            printable = [o.id for o in found if o.status in PRINTABLE]
-            orders = orders_repo.mark_printed(session, printable) if printable else []
-            details = {"job": job, "orders": len(orders)}
-            append_events(session, (EventSpec(actor.username, "print", "order", o.id, details)
-                                    for o in orders))  # fmt: skip
-            return len(orders)
 
     def mark_collected(self, actor: Actor, order_ids: Sequence[int]) -> int:
         """The samples of these orders were taken (planned or printed orders)."""
