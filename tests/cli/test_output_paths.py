@@ -332,7 +332,8 @@ def service_writes(clinic: Clinic) -> dict[str, Callable[[Path], object]]:
     auditor, nurse = who("auditor", DEMO_PASSWORD), who("nurse", DEMO_PASSWORD)
     admin = who("admin", DEMO_PASSWORD)
     printing = LabPrintService(engine)
-    orders = [i.order_id for i in clinic.services.lab_work.due_list(nurse, dt.date(2026, 6, 1)).items]
+    due = clinic.services.lab_work.due_list(nurse, dt.date(2026, 6, 1))
+    orders = [i.order_id for i in due.items]
     return {
         "DocumentService.export_pdf": lambda p: DocumentService(engine).export_pdf(
             auditor, None, p, force=True),
