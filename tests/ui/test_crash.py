@@ -31,6 +31,7 @@ def test_details_hold_the_traceback_but_no_local_values() -> None:
     assert "Ångström" not in details
 
 
+@pytest.mark.allow_log_warnings("isoface.crash")  # the crash it provokes is logged
 def test_handler_shows_dialog_and_copy_fills_clipboard(qtbot: QtBot) -> None:
     handler = CrashHandler("1.2.3")
     handler(*_failing_call())

@@ -54,6 +54,7 @@ def test_wrong_password_shows_the_service_message(app_on, url: str) -> None:  # 
     assert app.session.panel.message_text() == "Wrong user name or password."
 
 
+@pytest.mark.allow_log_warnings("isoface.auth")  # the lockout is logged
 def test_five_failures_lock_the_account(app_on, url: str) -> None:  # noqa: F811
     app = app_on(url)
     for _ in range(4):

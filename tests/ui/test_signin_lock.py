@@ -142,6 +142,7 @@ def test_an_expected_error_goes_through_the_message_channel(app_on, url: str) ->
     assert patients.currentWidget() is patients.list_page, "the list stays as it was"
 
 
+@pytest.mark.allow_log_warnings("isoface.crash")  # the crash it provokes is logged
 def test_a_crash_saves_the_draft_and_shows_the_crash_dialog(
     app_on, url: str, qtbot: QtBot  # noqa: F811
 ) -> None:
