@@ -30,6 +30,7 @@ from isoface_desk.services.clinic.backup import daily_file_name, prune_daily
 from isoface_desk.storage.backup import backup_sqlite
 from isoface_desk.storage.db import make_engine, session_scope
 from isoface_desk.storage.migrate import upgrade
+from tests.logs import own_logging
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX permissions only")
 
@@ -144,23 +145,10 @@ def test_an_export_and_its_temporary_file_are_private(tmp_path: Path) -> None:
     temp.unlink()
 
 
-@pytest.fixture
-def own_logging() -> Iterator[None]:
-    """configure_logging installs its handlers once per process: set aside any installed
-    by other tests, and remove ours afterwards."""
-    root = logging.getLogger("isoface")
-    before = list(root.handlers)
-    for handler in before:
-        root.removeHandler(handler)
-    try:
+@pytest.fixture(name="own_logging")
+def _own_logging() -> Iterator[None]:
+    with own_logging():
         yield
-    finally:
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-            handler.close()
-        for handler in before:
-            root.addHandler(handler)
-        logging.captureWarnings(False)
 
 
 def test_the_log_is_private_in_a_private_folder(tmp_path: Path, own_logging: None) -> None:

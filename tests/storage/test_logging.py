@@ -13,6 +13,7 @@ import pytest
 import isoface_desk
 from isoface_desk import app as app_module
 from isoface_desk.storage import migrate
+from tests.logs import own_logging
 
 PACKAGE = Path(isoface_desk.__file__).parent
 #: A logger created by name anywhere in the package: getLogger("...") or getLogger(__name__).
@@ -24,19 +25,8 @@ QUIETENED = {"_name"}
 @pytest.fixture
 def log_file(tmp_path: Path) -> Iterator[Path]:
     """The app's configured log file, in tmp_path; handlers of other tests set aside."""
-    root = logging.getLogger("isoface")
-    before = list(root.handlers)
-    for handler in before:
-        root.removeHandler(handler)
-    try:
+    with own_logging():
         yield app_module.configure_logging(tmp_path / "logs")
-    finally:
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-            handler.close()
-        for handler in before:
-            root.addHandler(handler)
-        logging.captureWarnings(False)
 
 
 def _log_text(path: Path) -> str:
