@@ -29,12 +29,20 @@ from isoface_desk.ui.widgets.signature_pad import SignatureBox
 
 SAMPLE_DB = "SQLite file /home/clinic/.local/share/isoface-desk/demo.sqlite3"
 PHQ9_SAMPLE = [
-    (date(2024, 1, 15), 4), (date(2024, 2, 14), 6), (date(2024, 3, 13), 9),
-    (date(2024, 4, 12), 12), (date(2024, 5, 13), 8), (date(2024, 6, 12), 5),
+    (date(2024, 1, 15), 4),
+    (date(2024, 2, 14), 6),
+    (date(2024, 3, 13), 9),
+    (date(2024, 4, 12), 12),
+    (date(2024, 5, 13), 8),
+    (date(2024, 6, 12), 5),
 ]
 DOSE_SAMPLE = [
-    (date(2024, 1, 15), 0.0), (date(2024, 2, 14), 21.0), (date(2024, 3, 13), 45.0),
-    (date(2024, 4, 12), 72.0), (date(2024, 5, 13), 99.0), (date(2024, 6, 12), 124.0),
+    (date(2024, 1, 15), 0.0),
+    (date(2024, 2, 14), 21.0),
+    (date(2024, 3, 13), 45.0),
+    (date(2024, 4, 12), 72.0),
+    (date(2024, 5, 13), 99.0),
+    (date(2024, 6, 12), 124.0),
 ]
 DOSE_PROJECTION = (date(2024, 7, 12), 148.0)
 
@@ -49,8 +57,10 @@ def signature_points(width: int, height: int) -> list[list[tuple[float, float]]]
         x = width * (0.1 + 0.62 * t) - 16 * math.sin(angle)
         y = base - 22 * (1 - math.cos(angle)) * (0.6 + 0.4 * math.sin(t * math.pi))
         loops.append((x, y))
-    underline = [(width * (0.14 + 0.66 * i / 40), base + 12 - 10 * i / 40 + 4 * math.sin(i / 6))
-                 for i in range(41)]
+    underline = [
+        (width * (0.14 + 0.66 * i / 40), base + 12 - 10 * i / 40 + 4 * math.sin(i / 6))
+        for i in range(41)
+    ]
     return [loops, underline]
 
 

@@ -149,9 +149,7 @@ def lab_schedule(course: CourseInfo, profile: str | ScheduleProfile = "smpc") ->
     return sorted(out, key=lambda d: (d.due, d.window_from, d.reason, d.tests))
 
 
-def _due_test(
-    key: tuple[str, date, date, date], tests: set[str], instruction: str
-) -> DueTest:
+def _due_test(key: tuple[str, date, date, date], tests: set[str], instruction: str) -> DueTest:
     reason, due, start, until = key
     fasting = bool(tests & FASTING_TESTS)
     return DueTest(
@@ -245,7 +243,12 @@ _NEEDS: dict[str, tuple[str, ...]] = {
 }
 _WINDOW_KEYS = ("window_before_days", "window_after_days")
 _INT_KEYS = (
-    *_WINDOW_KEYS, "month", "first_month", "every_months", "months", "delay_months",
+    *_WINDOW_KEYS,
+    "month",
+    "first_month",
+    "every_months",
+    "months",
+    "delay_months",
     "stop_days_before_end",
 )
 _AT_LEAST_ONE = ("month", "every_months", "months")

@@ -209,9 +209,7 @@ def _pregnancy(r: Reader, t: dict[str, Any]) -> PregnancyParams:
         follow_up_test_settings=frozenset(
             _codes(r, t, "follow_up_test_settings", w, _TEST_SETTINGS)
         ),
-        verified_test_settings=frozenset(
-            _codes(r, t, "verified_test_settings", w, _TEST_SETTINGS)
-        ),
+        verified_test_settings=frozenset(_codes(r, t, "verified_test_settings", w, _TEST_SETTINGS)),
         second_test_required=_bool(r, t, "second_test_required", w),
         second_test_gap_days=_int(r, t, "second_test_gap_days", w, 0, 365),
         positive_test_days=_int(r, t, "positive_test_days", w, 0, 365),
@@ -235,9 +233,7 @@ def _mental(r: Reader, t: dict[str, Any]) -> MentalHealthParams:
         sexual_function_initiation_severity=_severity(
             r, t, "sexual_function_initiation_severity", w
         ),
-        sexual_function_follow_up_severity=_severity(
-            r, t, "sexual_function_follow_up_severity", w
-        ),
+        sexual_function_follow_up_severity=_severity(r, t, "sexual_function_follow_up_severity", w),
     )
 
 

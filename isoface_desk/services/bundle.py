@@ -132,9 +132,7 @@ def build_services(
         lab_results=LabResultService(engine, now=now, catalog=forms),
         lab_import=LabImportService(engine, now=now, catalog=forms),
         lab_export=LabExportService(engine, now=now),
-        audit_review=AuditReviewService(
-            engine, now=now, documents=documents, integrity=integrity
-        ),
+        audit_review=AuditReviewService(engine, now=now, documents=documents, integrity=integrity),
         reports=ReportService(engine, now=now),
         integrity=integrity,
         checkpoints=CheckpointService(engine, now=now),

@@ -214,8 +214,9 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self._pages[SIGNED_OUT])
 
     def shown_area_keys(self) -> list[str]:
-        return [str(self.nav.item(i).data(Qt.ItemDataRole.UserRole))
-                for i in range(self.nav.count())]
+        return [
+            str(self.nav.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.nav.count())
+        ]
 
     def area_key_at(self, row: int) -> str | None:
         item = self.nav.item(row)

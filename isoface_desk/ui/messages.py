@@ -50,45 +50,81 @@ class _Wording:
 
 # Most specific first: the first isinstance match wins.
 _WORDING: tuple[tuple[type[errors.IsofaceError], _Wording], ...] = (
-    (errors.FormDataError, _Wording(
-        "A form definition is invalid",
-        "The forms folder has a mistake, so this form cannot be used. "
-        "Ask your administrator to run “isoface-desk check-forms” and correct the file.",
-        Severity.ERROR)),
-    (errors.InputError, _Wording(
-        "Please check what was entered",
-        "Correct the values above and try again. Nothing was saved.")),
-    (errors.AccessDenied, _Wording(
-        "Not allowed for your role",
-        "Your role does not allow this. Ask an administrator if you need access.")),
-    (errors.AuthenticationError, _Wording(
-        "Sign-in failed",
-        "Check the user name and password. After five failed attempts the account "
-        "is locked for 15 minutes.")),
-    (errors.NotFound, _Wording(
-        "Not found",
-        "It may have been removed or never existed. Refresh the list and try again.")),
-    (errors.ImmutableRecordError, _Wording(
-        "Signed records cannot be changed",
-        "A signed record stays exactly as it was signed. To correct it, create a "
-        "correction: a new record that refers to the original.")),
-    (errors.IntegrityError, _Wording(
-        "Stored data failed its integrity check",
-        "Do not rely on the affected records. Tell your administrator, who can run "
-        "“isoface-desk verify” to list what is damaged.",
-        Severity.ERROR)),
-    (errors.CommitAtRiskError, _Wording(
-        "Your last change may not have been kept",
-        "Close every other program that has the database open (a database viewer, a "
-        "file-sync or backup tool, Isoface Desk on another computer using a network "
-        "folder), restart Isoface Desk and check the change; enter it again if it is "
-        "missing. Tell your administrator.",
-        Severity.ERROR)),
-    (errors.StorageError, _Wording(
-        "The database could not be used",
-        "Nothing was saved by this action. Wait a moment and try again; if it keeps "
-        "happening, check that the disk is not full and tell your administrator.",
-        Severity.ERROR)),
+    (
+        errors.FormDataError,
+        _Wording(
+            "A form definition is invalid",
+            "The forms folder has a mistake, so this form cannot be used. "
+            "Ask your administrator to run “isoface-desk check-forms” and correct the file.",
+            Severity.ERROR,
+        ),
+    ),
+    (
+        errors.InputError,
+        _Wording(
+            "Please check what was entered",
+            "Correct the values above and try again. Nothing was saved.",
+        ),
+    ),
+    (
+        errors.AccessDenied,
+        _Wording(
+            "Not allowed for your role",
+            "Your role does not allow this. Ask an administrator if you need access.",
+        ),
+    ),
+    (
+        errors.AuthenticationError,
+        _Wording(
+            "Sign-in failed",
+            "Check the user name and password. After five failed attempts the account "
+            "is locked for 15 minutes.",
+        ),
+    ),
+    (
+        errors.NotFound,
+        _Wording(
+            "Not found",
+            "It may have been removed or never existed. Refresh the list and try again.",
+        ),
+    ),
+    (
+        errors.ImmutableRecordError,
+        _Wording(
+            "Signed records cannot be changed",
+            "A signed record stays exactly as it was signed. To correct it, create a "
+            "correction: a new record that refers to the original.",
+        ),
+    ),
+    (
+        errors.IntegrityError,
+        _Wording(
+            "Stored data failed its integrity check",
+            "Do not rely on the affected records. Tell your administrator, who can run "
+            "“isoface-desk verify” to list what is damaged.",
+            Severity.ERROR,
+        ),
+    ),
+    (
+        errors.CommitAtRiskError,
+        _Wording(
+            "Your last change may not have been kept",
+            "Close every other program that has the database open (a database viewer, a "
+            "file-sync or backup tool, Isoface Desk on another computer using a network "
+            "folder), restart Isoface Desk and check the change; enter it again if it is "
+            "missing. Tell your administrator.",
+            Severity.ERROR,
+        ),
+    ),
+    (
+        errors.StorageError,
+        _Wording(
+            "The database could not be used",
+            "Nothing was saved by this action. Wait a moment and try again; if it keeps "
+            "happening, check that the disk is not full and tell your administrator.",
+            Severity.ERROR,
+        ),
+    ),
 )
 
 _DEFAULT = _Wording("Something could not be done", "Try again, or tell your administrator.")

@@ -24,33 +24,43 @@ class Area:
 
 AREAS: tuple[Area, ...] = (
     Area(
-        "patients", "Patients", frozenset({"dermatologist", "nurse", "auditor"}),
+        "patients",
+        "Patients",
+        frozenset({"dermatologist", "nurse", "auditor"}),
         "Find a patient and follow their isotretinoin course.",
         "Instant search by name, birth date or clinic number; patient details; the course "
         "timeline with visits and verdicts, PHQ-9 totals, cumulative dose against the "
         "120–150 mg/kg band, latest labs and the next tests due.",
     ),
     Area(
-        "visit", "Visit", frozenset({"dermatologist"}),
+        "visit",
+        "Visit",
+        frozenset({"dermatologist"}),
         "Go through the visit checklist and sign.",
         "The guided checklist one section at a time, with the safety findings always in "
         "view, justifications for warnings, patient and guardian signatures, and the "
         "prescriber's signature.",
     ),
     Area(
-        "lab_orders", "Lab orders", frozenset({"dermatologist", "nurse"}),
+        "lab_orders",
+        "Lab orders",
+        frozenset({"dermatologist", "nurse"}),
         "Order the monthly tests and record their results.",
         "Due and overdue lab orders, printing of order forms, and entry of results with "
         "units and reference limits.",
     ),
     Area(
-        "audit", "Audit", frozenset({"auditor", "admin"}),
+        "audit",
+        "Audit",
+        frozenset({"auditor", "admin"}),
         "Review signed records and check that nothing was altered.",
         "The audit trail, signed records as they were signed, and integrity verification "
         "of every record and of the audit chain.",
     ),
     Area(
-        "administration", "Administration", frozenset({"admin"}),
+        "administration",
+        "Administration",
+        frozenset({"admin"}),
         "Manage users, the clinic and its settings.",
         "User accounts and roles, clinic details, the jurisdiction profile, paper size, "
         "the idle-lock time and the clinic signing certificate.",

@@ -26,9 +26,7 @@ def test_valid_forms_exit_0_with_the_file_count(cli_env: dict[str, str]) -> None
     assert done.stdout == f"{len(form_files(FORMS))} files valid\n"
 
 
-def test_broken_forms_exit_1_listing_every_problem(
-    tmp_path: Path, cli_env: dict[str, str]
-) -> None:
+def test_broken_forms_exit_1_listing_every_problem(tmp_path: Path, cli_env: dict[str, str]) -> None:
     copy = tmp_path / "forms"
     shutil.copytree(FORMS, copy)
     path = copy / "checklists" / "initiation.toml"
@@ -43,8 +41,17 @@ def test_broken_forms_exit_1_listing_every_problem(
     assert "Traceback" not in done.stderr
     lines = done.stderr.splitlines()
     assert all(len(line.split(": ", 2)) == 3 for line in lines), lines
-    assert any(line.startswith("checklists/initiation.toml: sections[10].questions[0].field: "
-                               "'patient.weight' is not a check-format field") for line in lines)
-    assert any(line.startswith("checklists/initiation.toml: sections[2].questions[0].codes: "
-                               "'allergy' is not one of") for line in lines)
+    assert any(
+        line.startswith(
+            "checklists/initiation.toml: sections[10].questions[0].field: "
+            "'patient.weight' is not a check-format field"
+        )
+        for line in lines
+    )
+    assert any(
+        line.startswith(
+            "checklists/initiation.toml: sections[2].questions[0].codes: 'allergy' is not one of"
+        )
+        for line in lines
+    )
     assert any(line.startswith("questionnaires/phq9.toml: not valid TOML") for line in lines)

@@ -216,7 +216,11 @@ def test_every_problem_at_once() -> None:
     data["extra"] = 1
     data["pregnancy_tests"][0]["setting"] = "shop"
     assert [line.split(":")[0] for line in problems(data)] == [
-        "extra", "visit.kind", "patient.weight_kg", "pregnancy_tests[0].setting", "labs[0].uln"
+        "extra",
+        "visit.kind",
+        "patient.weight_kg",
+        "pregnancy_tests[0].setting",
+        "labs[0].uln",
     ]
 
 

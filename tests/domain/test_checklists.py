@@ -182,7 +182,10 @@ def test_phq9_is_the_official_text() -> None:
     assert q.difficulty is not None and q.difficulty.optional
     assert q.difficulty.text.startswith("If you checked off any problems, how difficult")
     assert [a.label for a in q.difficulty.answers] == [
-        "Not difficult at all", "Somewhat difficult", "Very difficult", "Extremely difficult"
+        "Not difficult at all",
+        "Somewhat difficult",
+        "Very difficult",
+        "Extremely difficult",
     ]
     assert "No permission required to reproduce, translate, display or distribute." in q.copyright
     assert "Kroenke" in q.reference and q.version
@@ -451,8 +454,14 @@ def test_follow_up_and_end_of_course_give_visits_the_engine_reads(
     data = answers_to_visit_dict(forms["follow-up"], follow_up, context)
     result = evaluate(parse_visit(data, catalog), catalog)
     assert result.codes() == ("PHQ9_MODERATE_OR_WORSE", "PHQ9_RISE")
-    end = {"last_dose_date": date(2026, 10, 1), "weight_kg": 70, "pregnancy_potential": False,
-           "potential_reason": "hysterectomy", "pregnant": False, "phq9": [0] * 8 + [1]}
+    end = {
+        "last_dose_date": date(2026, 10, 1),
+        "weight_kg": 70,
+        "pregnancy_potential": False,
+        "potential_reason": "hysterectomy",
+        "pregnant": False,
+        "phq9": [0] * 8 + [1],
+    }
     data = answers_to_visit_dict(forms["end-of-course"], end, ctx())
     assert "dose" not in data and "product" not in data
     result = evaluate(parse_visit(data, catalog), catalog)
@@ -634,8 +643,11 @@ def test_a_missing_checklist_is_named(tmp_path: Path) -> None:
     [
         ("[[items]]\nnumber = 9\n", "[[items]]\nnumber = 10\n", "items[8].number: must be 9"),
         ("min = 5\nmax = 9", "min = 6\nmax = 9", "bands[1].min: must be 5"),
-        ("value = 3\nlabel = \"Nearly every day\"", "value = 4\nlabel = \"Nearly every day\"",
-         "answers: values must run 0, 1, 2, ... in order, got [0, 1, 2, 4]"),
+        (
+            'value = 3\nlabel = "Nearly every day"',
+            'value = 4\nlabel = "Nearly every day"',
+            "answers: values must run 0, 1, 2, ... in order, got [0, 1, 2, 4]",
+        ),
         ('stem = "Over', 'stm = "Over', "stem: missing"),
     ],
 )

@@ -27,9 +27,7 @@ from isoface_desk.domain.findings import CODES, ORDER, SEVERITY_RANK
 from isoface_desk.errors import InputError
 from tests.domain.engine_helpers import PROFILES, catalog
 
-SETTINGS = settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NAMES = ["Doxycycline 100 mg", "Minocin", "acitretin", "Vitamin A", "Multivitamin",
          "cod liver oil", "Prednisolone 5mg", "phenytoin", "Sodium valproate", "St John’s wort",
          "hypericum", "Cetirizine", "Ibuprofen 200 mg", "Retinol serum"]  # fmt: skip

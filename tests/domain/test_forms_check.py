@@ -84,8 +84,11 @@ def test_a_broken_catalog_file_is_reported_with_the_rest(tmp_path: Path) -> None
 def test_checklist_values_are_checked_against_the_catalog_codes(tmp_path: Path) -> None:
     copy = copy_forms(tmp_path)
     path = copy / "checklists" / "initiation.toml"
-    edit(path, 'type = "bool"\nwhen = { answer = "pregnancy_potential", equals = false }',
-         'type = "bool"\nwhen = { answer = "potential_reason", in = ["hysterectomy", "gone"] }')
+    edit(
+        path,
+        'type = "bool"\nwhen = { answer = "pregnancy_potential", equals = false }',
+        'type = "bool"\nwhen = { answer = "potential_reason", in = ["hysterectomy", "gone"] }',
+    )
     problems = check_forms(copy)
     assert any(
         p.startswith("checklists/initiation.toml: sections[7].questions[0].when.in[1]: 'gone' "
@@ -128,5 +131,7 @@ def test_registered_files_are_read_by_their_loader(
     monkeypatch.setattr(forms_check, "FILE_LOADERS", {
         "codes/extra.toml": "isoface_desk.domain.no_such_module:load",
     })  # fmt: skip
-    assert "codes/extra.toml: no loader (isoface_desk.domain.no_such_module:load is not " \
+    assert (
+        "codes/extra.toml: no loader (isoface_desk.domain.no_such_module:load is not "
         "importable)" in check_forms(copy)
+    )

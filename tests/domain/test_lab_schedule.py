@@ -93,7 +93,9 @@ def test_windows_fasting_and_instruction(smpc: ScheduleProfile) -> None:
     assert "alcohol" in base.instruction
     hcg = by_reason[("month 2", ("HCG",))]
     assert (hcg.window_from, hcg.due, hcg.window_until) == (
-        date(2026, 3, 12), date(2026, 3, 15), date(2026, 3, 15)
+        date(2026, 3, 12),
+        date(2026, 3, 15),
+        date(2026, 3, 15),
     )
     assert not hcg.fasting and hcg.instruction == ""
     after = by_reason[("1 month after last dose", ("HCG",))]
@@ -125,8 +127,12 @@ def test_month_arithmetic_clamps_from_the_start_not_step_by_step(smpc: ScheduleP
     course = CourseInfo(date(2026, 1, 31), date(2026, 5, 31), pregnancy_potential=True)
     hcg = [d.due for d in lab_schedule(course, smpc) if d.tests == ("HCG",)]
     assert hcg == [
-        date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30),
-        date(2026, 5, 31), date(2026, 6, 30),
+        date(2026, 1, 31),
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+        date(2026, 4, 30),
+        date(2026, 5, 31),
+        date(2026, 6, 30),
     ]
 
 
@@ -153,7 +159,9 @@ def test_minimal_follows_the_peak_dose(minimal: ScheduleProfile) -> None:
     assert [(d.due, d.tests, d.fasting) for d in peak] == [(date(2026, 4, 30), ("ALT", "TG"), True)]
     assert (peak[0].window_from, peak[0].window_until) == (date(2026, 4, 23), date(2026, 5, 7))
     assert [d.reason for d in schedule if d.tests == ("HCG",)] == [
-        "baseline", *[f"month {m}" for m in range(1, 7)], "1 month after last dose"
+        "baseline",
+        *[f"month {m}" for m in range(1, 7)],
+        "1 month after last dose",
     ]
 
 
@@ -198,21 +206,37 @@ def test_schedule_files_pin_a_hash(smpc: ScheduleProfile) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "problem"),
     [
-        ('tests = ["ALT", "TG"]\nwindow_before_days = 30',
-         'tests = ["ALT", "LDL"]\nwindow_before_days = 30',
-         "schedules/minimal.toml: rules[0].tests[1]: 'LDL' is not one of"),
-        ('at = "peak-dose"', 'at = "peak"',
-         "schedules/minimal.toml: rules[2].at: 'peak' is not one of"),
-        ("delay_months = 1", "delay_month = 1",
-         "schedules/minimal.toml: rules[2].delay_month: unknown key"),
-        ("delay_months = 1", "delay_months = 1\nmonth = 2",
-         "schedules/minimal.toml: rules[2].month: does not apply to a rule at 'peak-dose'"),
+        (
+            'tests = ["ALT", "TG"]\nwindow_before_days = 30',
+            'tests = ["ALT", "LDL"]\nwindow_before_days = 30',
+            "schedules/minimal.toml: rules[0].tests[1]: 'LDL' is not one of",
+        ),
+        (
+            'at = "peak-dose"',
+            'at = "peak"',
+            "schedules/minimal.toml: rules[2].at: 'peak' is not one of",
+        ),
+        (
+            "delay_months = 1",
+            "delay_month = 1",
+            "schedules/minimal.toml: rules[2].delay_month: unknown key",
+        ),
+        (
+            "delay_months = 1",
+            "delay_months = 1\nmonth = 2",
+            "schedules/minimal.toml: rules[2].month: does not apply to a rule at 'peak-dose'",
+        ),
         ('id = "minimal"', 'id = "minimum"', "schedules/minimal.toml: id: 'minimum' differs"),
-        ('only_if = "pregnancy_potential"\nwindow_before_days = 3',
-         'only_if = "female"\nwindow_before_days = 3',
-         "schedules/minimal.toml: rules[1].only_if: 'female' is not one of"),
-        ("every_months = 1", "every_months = 0",
-         "schedules/minimal.toml: rules[3].every_months: must be at least 1, got 0"),
+        (
+            'only_if = "pregnancy_potential"\nwindow_before_days = 3',
+            'only_if = "female"\nwindow_before_days = 3',
+            "schedules/minimal.toml: rules[1].only_if: 'female' is not one of",
+        ),
+        (
+            "every_months = 1",
+            "every_months = 0",
+            "schedules/minimal.toml: rules[3].every_months: must be at least 1, got 0",
+        ),
     ],
 )
 def test_a_broken_schedule_names_file_and_key(

@@ -115,7 +115,8 @@ def test_settings(profile: str, kind: str, setting: str, verification: str | Non
                   accepted: bool) -> None:  # fmt: skip
     data = make(profile, kind)
     data["pregnancy_tests"] = [
-        entry(1, "negative", setting, verification), entry(25, "negative", "lab")
+        entry(1, "negative", setting, verification),
+        entry(25, "negative", "lab"),
     ]
     codes = found(data)
     assert ("PREGNANCY_TEST_SETTING" in codes) is not accepted

@@ -26,7 +26,7 @@ from isoface_desk.storage.db import read_scope
 from tests.services.conftest import PASSWORD, World, example_patient, patient_signature, visit
 
 DAY = dt.date(2026, 11, 19)
-ITEM9_ACTION = "=HYPERLINK(\"x\") risk assessed; crisis line given; GP informed same day"
+ITEM9_ACTION = '=HYPERLINK("x") risk assessed; crisis line given; GP informed same day'
 
 
 @dataclass(frozen=True)

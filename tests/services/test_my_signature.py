@@ -94,9 +94,7 @@ def test_only_a_prescriber_sets_a_signature(shared_world: World, role: str) -> N
         (b"\x89PNG\r\n\x1a\n" + b"\0" * (600 * 1024), "too large"),
     ],
 )
-def test_what_is_not_a_usable_png_is_refused(
-    shared_world: World, png: bytes, problem: str
-) -> None:
+def test_what_is_not_a_usable_png_is_refused(shared_world: World, png: bytes, problem: str) -> None:
     derm = fresh_user(shared_world, "dermatologist")
     with pytest.raises(InputError, match=problem):
         shared_world.services.my_signature.set_own_signature(derm, png)
@@ -109,4 +107,3 @@ def test_a_disabled_prescriber_cannot_change_it(shared_world: World) -> None:
     w.services.users.set_active(w.first, derm.user_id, False)
     with pytest.raises(AccessDenied, match="disabled"):
         w.services.my_signature.set_own_signature(derm, demo_signature_png(3))
-

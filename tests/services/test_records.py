@@ -151,6 +151,7 @@ def test_signatures_are_required(shared_world: World) -> None:
     with pytest.raises(InputError, match="drawn signature"):
         sign(shared_world, pid, visit(), signatures=empty)
 
+
 START = CourseStart(start_date=VISIT_DAY, product="Isoface 20 mg", strength_mg=20, mg_per_day=40)
 
 

@@ -38,14 +38,16 @@ def test_timeline_values_come_from_the_signed_visits(services: Services) -> None
     t = TimelineService(services.engine).for_patient(derm, ON_TREATMENT)
     assert events(services) == before + 1, "one view event for the whole page"
     records = [services.records.get(derm, r.id) for r in t.records]
-    assert [p[1] for p in t.phq9] == [float(sum(r.answers["phq9"]))
-                                      for r in sorted(records, key=lambda r: r.visit_date)]
+    assert [p[1] for p in t.phq9] == [
+        float(sum(r.answers["phq9"])) for r in sorted(records, key=lambda r: r.visit_date)
+    ]
     latest = max(records, key=lambda r: r.visit_date)
     weight = latest.answers["patient"]["weight_kg"]
     assert t.dose[-1][1] == pytest.approx(latest.answers["course"]["cumulative_mg"] / weight)
     dose = latest.answers["dose"]
-    expected = (latest.answers["course"]["cumulative_mg"]
-                + dose["mg_per_day"] * dose["days_supply"]) / weight
+    expected = (
+        latest.answers["course"]["cumulative_mg"] + dose["mg_per_day"] * dose["days_supply"]
+    ) / weight
     assert t.dose_projection is not None and t.dose_projection[1] == pytest.approx(expected, 0.01)
     assert t.dose_target == (120.0, 150.0)
     assert {lab.test for lab in t.labs} >= {"ALT", "AST", "TG", "CHOL", "HCG"}

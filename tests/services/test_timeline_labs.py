@@ -50,9 +50,11 @@ def test_the_page_flags_exactly_what_the_due_list_flags(shared_world: World) -> 
         actor = w.actors[role]
         labs = {v.test: v for v in TimelineService(w.services.engine).for_patient(actor, pid).labs}
         graded = graded_results(w.services.engine, pid)
-        assert {t: v.level for t, v in labs.items() if t in RESULTS} == {
-            t: line.level for t, line in graded.latest.items()
-        } == {"ALT": "warn", "AST": "normal", "TG": "warn", "CHOL": "high"}
+        assert (
+            {t: v.level for t, v in labs.items() if t in RESULTS}
+            == {t: line.level for t, line in graded.latest.items()}
+            == {"ALT": "warn", "AST": "normal", "TG": "warn", "CHOL": "high"}
+        )
         abnormal = {t for t, v in labs.items() if v.abnormal and t in RESULTS}
         assert abnormal == {line.test for line in graded.abnormal_latest}
         assert labs["TG"].uln is None  # flagged although no upper limit was given

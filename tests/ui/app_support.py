@@ -124,7 +124,9 @@ class App:
         self.sign_in(username, password)
         actor = self.session.actor
         assert actor is not None and actor.username == username, (
-            self.session.panel.message_text(), self.channel.captured)
+            self.session.panel.message_text(),
+            self.channel.captured,
+        )
 
     def content_visible(self) -> bool:
         return self.window.stack.isVisible()

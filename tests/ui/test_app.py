@@ -53,9 +53,7 @@ def test_describe_database_hides_credentials() -> None:
     assert text == "PostgreSQL database isoface on 10.0.0.5"
 
 
-def test_logging_writes_by_area_and_is_installed_once(
-    tmp_path: Path, clean_logging: None
-) -> None:
+def test_logging_writes_by_area_and_is_installed_once(tmp_path: Path, clean_logging: None) -> None:
     path = app_module.configure_logging(tmp_path / "logs")
     app_module.configure_logging(tmp_path / "logs")
     logging.getLogger("isoface.storage").info("opened record 17")

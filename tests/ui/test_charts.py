@@ -18,8 +18,9 @@ SIZE = QSize(600, 260)
 
 
 def colours(image: QImage) -> set[int]:
-    return {image.pixel(x, y) for y in range(0, image.height(), 3)
-            for x in range(0, image.width(), 3)}
+    return {
+        image.pixel(x, y) for y in range(0, image.height(), 3) for x in range(0, image.width(), 3)
+    }
 
 
 def has_colour(image: QImage, colour: QColor) -> bool:
@@ -96,9 +97,18 @@ def test_accessible_description_tells_the_latest_value(qtbot: QtBot) -> None:
 
 @pytest.mark.parametrize(
     ("total", "band"),
-    [(0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"),
-     (14, "moderate"), (15, "moderately severe"), (19, "moderately severe"),
-     (20, "severe"), (27, "severe")],
+    [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "moderately severe"),
+        (19, "moderately severe"),
+        (20, "severe"),
+        (27, "severe"),
+    ],
 )
 def test_phq9_band_edges(total: int, band: str) -> None:
     assert phq9_band(total) == band
@@ -115,10 +125,18 @@ def test_month_ticks_thin_out_to_fit() -> None:
     start, end = date(2024, 1, 10), date(2025, 1, 20)
     assert date_ticks(start, end, 20)[0] == date(2024, 2, 1)
     assert len(date_ticks(start, end, 20)) == 12
-    assert date_ticks(start, end, 5) == [date(2024, 2, 1), date(2024, 5, 1),
-                                         date(2024, 8, 1), date(2024, 11, 1)]
+    assert date_ticks(start, end, 5) == [
+        date(2024, 2, 1),
+        date(2024, 5, 1),
+        date(2024, 8, 1),
+        date(2024, 11, 1),
+    ]
     assert date_ticks(date(2020, 3, 1), date(2024, 6, 1), 5) == [
-        date(2021, 1, 1), date(2022, 1, 1), date(2023, 1, 1), date(2024, 1, 1)]
+        date(2021, 1, 1),
+        date(2022, 1, 1),
+        date(2023, 1, 1),
+        date(2024, 1, 1),
+    ]
     assert format_tick_date(date(2024, 4, 1), start, end) == "Apr 2024"
 
 

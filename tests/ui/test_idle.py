@@ -35,9 +35,7 @@ def test_idle_fires_after_the_interval(qtbot: QtBot, watcher: IdleWatcher) -> No
     assert watcher.is_idle()
 
 
-def test_key_press_restarts_the_count(
-    qtbot: QtBot, watcher: IdleWatcher, field: QLineEdit
-) -> None:
+def test_key_press_restarts_the_count(qtbot: QtBot, watcher: IdleWatcher, field: QLineEdit) -> None:
     watcher.set_interval_ms(1500)
     watcher.start()
     qtbot.waitUntil(lambda: watcher.remaining_ms() < 1300, timeout=2000)

@@ -36,8 +36,10 @@ def shell(qtbot: QtBot) -> tuple[MainWindow, ShellController]:
         (["nurse"], ["patients", "lab_orders"]),
         (["auditor"], ["patients", "audit"]),
         (["admin"], ["audit", "administration"]),
-        (["dermatologist", "admin"],
-         ["patients", "visit", "lab_orders", "audit", "administration"]),
+        (
+            ["dermatologist", "admin"],
+            ["patients", "visit", "lab_orders", "audit", "administration"],
+        ),
     ],
 )
 def test_window_shows_only_the_areas_of_the_roles(

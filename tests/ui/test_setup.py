@@ -62,7 +62,9 @@ def fill_until_certificate(wizard: SetupWizard, qtbot: QtBot) -> None:
 
 
 def test_setup_creates_clinic_account_and_certificate_then_sign_in(
-    app_on, tmp_path: Path, qtbot: QtBot  # noqa: F811
+    app_on,  # noqa: F811
+    tmp_path: Path,
+    qtbot: QtBot,
 ) -> None:
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
     app = app_on(url)
@@ -125,7 +127,9 @@ def make_pkcs12(path: Path, passphrase: bytes) -> None:
 
 
 def test_import_pkcs12_says_when_the_passphrase_is_wrong(
-    app_on, tmp_path: Path, qtbot: QtBot  # noqa: F811
+    app_on,  # noqa: F811
+    tmp_path: Path,
+    qtbot: QtBot,
 ) -> None:
     p12 = tmp_path / "seal.p12"
     make_pkcs12(p12, b"correct passphrase")

@@ -82,17 +82,32 @@ def test_touch_draws(qtbot: QtBot, pad: SignaturePad) -> None:
 
 def test_pen_draws_with_pressure(pad: SignaturePad) -> None:
     stylus = QPointingDevice(
-        "test stylus", 77, QInputDevice.DeviceType.Stylus, QPointingDevice.PointerType.Pen,
-        QInputDevice.Capability.Position | QInputDevice.Capability.Pressure, 1, 1,
+        "test stylus",
+        77,
+        QInputDevice.DeviceType.Stylus,
+        QPointingDevice.PointerType.Pen,
+        QInputDevice.Capability.Position | QInputDevice.Capability.Pressure,
+        1,
+        1,
     )
-    kinds = [QEvent.Type.TabletPress] + [QEvent.Type.TabletMove] * 8 + [
-        QEvent.Type.TabletRelease]
+    kinds = [QEvent.Type.TabletPress] + [QEvent.Type.TabletMove] * 8 + [QEvent.Type.TabletRelease]
     for i, kind in enumerate(kinds):
         pos = QPointF(30 + 20 * i, 60 + 3 * i)
         event = QTabletEvent(
-            kind, stylus, pos, QPointF(pad.mapToGlobal(pos)), 0.9, 0, 0, 0, 0, 0,
-            Qt.KeyboardModifier.NoModifier, Qt.MouseButton.LeftButton,
-            Qt.MouseButton.NoButton if kind == QEvent.Type.TabletRelease
+            kind,
+            stylus,
+            pos,
+            QPointF(pad.mapToGlobal(pos)),
+            0.9,
+            0,
+            0,
+            0,
+            0,
+            0,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.NoButton
+            if kind == QEvent.Type.TabletRelease
             else Qt.MouseButton.LeftButton,
         )
         QApplication.sendEvent(pad, event)

@@ -56,7 +56,9 @@ def saved_weight(app: App, username: str = "derm") -> object:
 
 
 def test_idle_lock_hides_everything_and_the_same_person_resumes(
-    app_on, url: str, qtbot: QtBot  # noqa: F811
+    app_on,  # noqa: F811
+    url: str,
+    qtbot: QtBot,
 ) -> None:
     app = app_on(url)
     app.sign_in("derm")
@@ -98,7 +100,9 @@ def test_the_lock_hides_open_dialogs_too(app_on, url: str, qtbot: QtBot) -> None
 
 
 def test_another_person_on_the_lock_screen_closes_the_first_session(
-    app_on, url: str, qtbot: QtBot  # noqa: F811
+    app_on,  # noqa: F811
+    url: str,
+    qtbot: QtBot,
 ) -> None:
     app = app_on(url)
     app.sign_in("derm")
@@ -144,7 +148,9 @@ def test_an_expected_error_goes_through_the_message_channel(app_on, url: str) ->
 
 @pytest.mark.allow_log_warnings("isoface.crash")  # the crash it provokes is logged
 def test_a_crash_saves_the_draft_and_shows_the_crash_dialog(
-    app_on, url: str, qtbot: QtBot  # noqa: F811
+    app_on,  # noqa: F811
+    url: str,
+    qtbot: QtBot,
 ) -> None:
     app = app_on(url)
     app.sign_in("derm")

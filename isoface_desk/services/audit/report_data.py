@@ -191,8 +191,10 @@ def _matches(
     )
     profile = str(details.get("profile") or "")
     # The visit names an exact profile or its family ("uk-mhra" for "uk-mhra-2026").
-    profile_ok = flt.profile_id is None or flt.profile_id == profile or (
-        bool(profile) and flt.profile_id.startswith(profile + "-")
+    profile_ok = (
+        flt.profile_id is None
+        or flt.profile_id == profile
+        or (bool(profile) and flt.profile_id.startswith(profile + "-"))
     )
     return (
         all(wanted is None or wanted == got for wanted, got in checks)

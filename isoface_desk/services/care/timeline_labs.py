@@ -105,7 +105,8 @@ def latest_labs(
     for value in _from_orders(orders) + _from_records(records, params_on):
         old = latest.get(value.test)
         if old is None or (value.date, LEVELS.index(value.level)) > (
-            old.date, LEVELS.index(old.level)
+            old.date,
+            LEVELS.index(old.level),
         ):
             latest[value.test] = value
     return sorted(latest.values(), key=lambda v: v.test)

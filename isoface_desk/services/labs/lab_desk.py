@@ -1,7 +1,7 @@
 """The lab-work services of a session, for the nurse workspace (ui/orders):
 
-    desk = services.lab_desk            # services/bundle builds the four once
-    desk.work.due_list(actor); desk.printing.prepare(actor, ids); desk.results.record(...)
+desk = services.lab_desk            # services/bundle builds the four once
+desk.work.due_list(actor); desk.printing.prepare(actor, ids); desk.results.record(...)
 """
 
 from __future__ import annotations

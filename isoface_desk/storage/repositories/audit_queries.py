@@ -142,8 +142,9 @@ def patient_labels(session: Session, patient_ids: set[int]) -> dict[int, tuple[s
 def people(session: Session) -> list[PersonName]:
     """Every user (a clinic has a few dozen), active or not, by display name."""
     rows = session.execute(
-        select(UserRow.id, UserRow.username, UserRow.display_name, UserRow.role, UserRow.active)
-        .order_by(UserRow.display_name, UserRow.id)
+        select(
+            UserRow.id, UserRow.username, UserRow.display_name, UserRow.role, UserRow.active
+        ).order_by(UserRow.display_name, UserRow.id)
     )
     return [PersonName(r.id, r.username, r.display_name, r.role, bool(r.active)) for r in rows]
 

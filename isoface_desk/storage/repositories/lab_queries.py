@@ -62,4 +62,3 @@ def prescriber_names(session: Session) -> dict[int, tuple[str, str]]:
     """Every user's (display name, licence number), by id (a clinic has a few dozen)."""
     rows = session.execute(select(UserRow.id, UserRow.display_name, UserRow.licence_number))
     return {row.id: (row.display_name, row.licence_number) for row in rows}
-

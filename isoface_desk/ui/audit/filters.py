@@ -26,8 +26,11 @@ from isoface_desk.services.audit.audit_review import PersonName
 
 KINDS = ("initiation", "follow-up", "end-of-course")
 VERDICTS = (("clear", "Clear"), ("needs-review", "Needs review (justified warnings)"))
-JUSTIFIED = (("With or without warnings", None), ("With justified warnings", True),
-             ("Without warnings", False))
+JUSTIFIED = (
+    ("With or without warnings", None),
+    ("With justified warnings", True),
+    ("Without warnings", False),
+)
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,10 @@ class DueTreeModel(QAbstractItemModel):
     # ----- QAbstractItemModel
 
     def index(
-        self, row: int, column: int, parent: Index = QModelIndex()  # noqa: B008
+        self,
+        row: int,
+        column: int,
+        parent: Index = QModelIndex(),  # noqa: B008
     ) -> QModelIndex:
         if not self.hasIndex(row, column, parent):
             return QModelIndex()
@@ -129,7 +132,8 @@ class DueTreeModel(QAbstractItemModel):
         return self.createIndex(row, column, parent.row())
 
     def parent(  # type: ignore[override]
-        self, index: Index = QModelIndex()  # noqa: B008
+        self,
+        index: Index = QModelIndex(),  # noqa: B008
     ) -> QModelIndex:
         if not index.isValid() or index.internalId() == GROUP_ROW:
             return QModelIndex()

@@ -153,15 +153,20 @@ class OrdersView(QFrame):
         self.selection_label = muted(QLabel("No orders selected"))
         self.selection_label.setAccessibleName("Selection")
         self.print_button = _button(
-            "&Print orders…", "print_orders", "Print the selected orders, one per page")
+            "&Print orders…", "print_orders", "Print the selected orders, one per page"
+        )
         self.labels_button = _button(
-            "Print &labels…", "print_labels", "Print tube labels for the selected orders")
+            "Print &labels…", "print_labels", "Print tube labels for the selected orders"
+        )
         self.save_button = _button(
-            "&Save as PDF…", "save_pdf", "Save the selected orders as one PDF (marked printed)")
+            "&Save as PDF…", "save_pdf", "Save the selected orders as one PDF (marked printed)"
+        )
         self.collected_button = _button(
-            "Mark &collected", "collected", "The samples of the selected orders were taken")
+            "Mark &collected", "collected", "The samples of the selected orders were taken"
+        )
         self.results_button = _button(
-            "Enter res&ults…", "results", "Enter the laboratory's results of the selected order")
+            "Enter res&ults…", "results", "Enter the laboratory's results of the selected order"
+        )
         row.addWidget(self.select_all_button)
         row.addWidget(self.selection_label, 1)
         self._progress_widgets(row)

@@ -109,8 +109,10 @@ class SignInPanel(QWidget):
         where = f" at {clinic}" if clinic else ""
         text = note or f"Sign in to Isoface Desk{where} with your user name and password."
         if needs_setup:
-            text = ("This database has no clinic and no users yet. Set up the clinic first: "
-                    "its details, the first dermatologist account and the signing certificate.")
+            text = (
+                "This database has no clinic and no users yet. Set up the clinic first: "
+                "its details, the first dermatologist account and the signing certificate."
+            )
         self.explanation.setText(text)
         self.setup_button.setVisible(needs_setup)
         self.username.setEnabled(not needs_setup)

@@ -97,8 +97,10 @@ class SectionList(QListWidget):
             item.setIcon(self._icon(state.status))
             shortcut = f" (Alt+{(row + 1) % 10})" if row < 10 else ""
             item.setToolTip(f"{state.section.title}: {STATUS_WORDS[state.status]}{shortcut}")
-            item.setData(Qt.ItemDataRole.AccessibleTextRole,
-                         f"{row + 1}. {state.section.title}, {STATUS_WORDS[state.status]}")
+            item.setData(
+                Qt.ItemDataRole.AccessibleTextRole,
+                f"{row + 1}. {state.section.title}, {STATUS_WORDS[state.status]}",
+            )
             item.setData(Qt.ItemDataRole.UserRole + 1, state.status)
         if current in ids:
             self.setCurrentRow(ids.index(current))

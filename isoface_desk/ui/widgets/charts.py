@@ -155,8 +155,11 @@ class TimeChart(QWidget):
         painter.setFont(font)
         painter.setPen(self._text())
         title = f"{self.title} ({self.unit})" if self.unit else self.title
-        painter.drawText(QRectF(rect.left() + fm.height() * 0.5, rect.top(), rect.width(),
-                                fm.height() * 1.5), Qt.AlignmentFlag.AlignVCenter, title)
+        painter.drawText(
+            QRectF(rect.left() + fm.height() * 0.5, rect.top(), rect.width(), fm.height() * 1.5),
+            Qt.AlignmentFlag.AlignVCenter,
+            title,
+        )
         font.setBold(False)
         painter.setFont(font)
 
@@ -176,10 +179,14 @@ class TimeChart(QWidget):
             painter.setPen(grid)
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             painter.setPen(self._text())
-            label = QRectF(plot.left() - 10_000 - fm.height() * 0.4, y - fm.height(),
-                           10_000, fm.height() * 2)
-            painter.drawText(label, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             self._tick_label(value))
+            label = QRectF(
+                plot.left() - 10_000 - fm.height() * 0.4, y - fm.height(), 10_000, fm.height() * 2
+            )
+            painter.drawText(
+                label,
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                self._tick_label(value),
+            )
 
     def _draw_date_axis(self, painter: QPainter, plot: QRectF, fm: QFontMetricsF) -> None:
         start, end = self._date_span()
@@ -194,8 +201,10 @@ class TimeChart(QWidget):
 
     def _draw_series(self, painter: QPainter, plot: QRectF, fm: QFontMetricsF) -> None:
         start, end = self._date_span()
-        pts = [QPointF(scale_x(d, start, end, plot.left(), plot.right()), self._y(plot, v))
-               for d, v in self._points]
+        pts = [
+            QPointF(scale_x(d, start, end, plot.left(), plot.right()), self._y(plot, v))
+            for d, v in self._points
+        ]
         painter.setPen(QPen(LINE, 2.5))
         painter.drawPolyline(pts)
         painter.setBrush(LINE)
@@ -260,8 +269,10 @@ class TimeChart(QWidget):
             self.setAccessibleDescription(f"{self.title}: no values recorded yet.")
             return
         first, last = self._points[0], self._points[-1]
-        text = (f"{self.title}: {len(self._points)} values from {first[0].isoformat()} to "
-                f"{last[0].isoformat()}; latest {self.describe_value(last[1])}.")
+        text = (
+            f"{self.title}: {len(self._points)} values from {first[0].isoformat()} to "
+            f"{last[0].isoformat()}; latest {self.describe_value(last[1])}."
+        )
         if self._projection is not None:
             text += f" After this prescription: {self.describe_value(self._projection[1])}."
         self.setAccessibleDescription(text)
@@ -280,8 +291,9 @@ class Phq9Chart(TimeChart):
 
     def bands(self) -> Sequence[Band]:
         # Totals are integers: split the bands half-way, so 5 sits inside "mild", not on an edge.
-        return [Band(max(b.low - 0.5, 0), min(b.high + 0.5, 27), b.label, b.color)
-                for b in PHQ9_BANDS]
+        return [
+            Band(max(b.low - 0.5, 0), min(b.high + 0.5, 27), b.label, b.color) for b in PHQ9_BANDS
+        ]
 
     def describe_value(self, value: float) -> str:
         return f"{value:g} ({phq9_band(value)})"

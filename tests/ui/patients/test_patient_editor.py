@@ -51,7 +51,8 @@ def test_add_then_edit_a_patient(app_on, url: str, qtbot: QtBot) -> None:  # noq
     QTest.keyClicks(dialog.clinic_number, "DEMO-00001")  # already used
     dialog.save_button.click()
     assert dialog.problems_label.text() == (
-        "• The birth date is not a date: write it as 2004-05-10 or 10/05/2004.")
+        "• The birth date is not a date: write it as 2004-05-10 or 10/05/2004."
+    )
     dialog.birth.clear()
     QTest.keyClicks(dialog.birth, "10/05/2004")
     dialog.save_button.click()
