@@ -200,8 +200,9 @@ def test_the_visit_must_match_the_patient(shared_world: World) -> None:
     pid = new_patient(shared_world)
     data = visit()
     data["patient"]["birth_date"] = "1999-01-01"
-    with pytest.raises(InputError, match="birth_date"):
+    with pytest.raises(InputError, match="birth_date") as refused:
         sign(shared_world, pid, data)
+    assert [p.path for p in refused.value.items] == ["patient.birth_date"]
     with pytest.raises(NotFound):
         sign(shared_world, 999_999, visit())
 

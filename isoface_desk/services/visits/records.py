@@ -29,7 +29,7 @@ from isoface_desk.domain.catalog import Catalog
 from isoface_desk.domain.engine import Evaluation
 from isoface_desk.domain.findings import Finding
 from isoface_desk.domain.visit import Visit
-from isoface_desk.errors import InputError
+from isoface_desk.errors import InputError, Problem
 from isoface_desk.services.access.permissions import Permission
 from isoface_desk.services.access.signing_keys import require_key
 from isoface_desk.services.context import Actor, CatalogServiceBase, Clock, require, utc_now
@@ -176,7 +176,9 @@ class RecordService(CatalogServiceBase):
         with self._unit(actor, Permission.RECORD_SIGN) as session:
             patient = patients_repo.get_patient(session, patient_id)
             if patient.birth_date != prepared.visit.patient.birth_date:
-                raise InputError("patient.birth_date: does not match the patient's record.")
+                raise InputError(
+                    Problem("patient.birth_date", "does not match the patient's record.")
+                )
             check_course(session, patient_id, course_id)
             if corrects_record_id is None:
                 course_id = apply_to_course(
