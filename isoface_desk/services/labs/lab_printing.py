@@ -44,14 +44,13 @@ from isoface_desk.domain.lab_orders import (
     order_number,
 )
 from isoface_desk.domain.lab_schedule import FASTING_TESTS
-from isoface_desk.domain.lab_tests import LabTestTable, default_lab_tests
 from isoface_desk.errors import InputError, NotFound
 from isoface_desk.fileio import checked_target, write_bytes_atomically
 from isoface_desk.services.access.permissions import Permission
-from isoface_desk.services.context import Actor, CatalogServiceBase, Clock, utc_now
+from isoface_desk.services.context import Actor
+from isoface_desk.services.labs.lab_results import LabTestsServiceBase
 from isoface_desk.services.labs.lab_work import PRINTABLE, occasion
 from isoface_desk.storage.audit import EventSpec, append_events
-from isoface_desk.storage.handles import Engine
 from isoface_desk.storage.repositories import clinic as clinic_repo
 from isoface_desk.storage.repositories import lab_orders as orders_repo
 from isoface_desk.storage.repositories import lab_queries
@@ -131,26 +130,9 @@ def render_batch(
                            should_cancel=should_cancel)  # fmt: skip
 
 
-class LabPrintService(CatalogServiceBase):
-    """Print jobs. The catalog gives the clinic's profile printed on the orders; `work`
-    marks them printed (one LabWorkService shared with the rest of the session)."""
-
-    def __init__(
-        self,
-        engine: Engine,
-        *,
-        now: Clock = utc_now,
-        catalog: Catalog | None = None,
-        tests: LabTestTable | None = None,
-    ) -> None:
-        super().__init__(engine, now=now, catalog=catalog)
-        self._tests = tests
-
-    @property
-    def tests(self) -> LabTestTable:
-        if self._tests is None:
-            self._tests = default_lab_tests()
-        return self._tests
+class LabPrintService(LabTestsServiceBase):
+    """Print jobs. The catalog gives the clinic's profile printed on the orders; the job
+    marks printed exactly the orders its delivered PDF holds."""
 
     def prepare(self, actor: Actor, order_ids: Sequence[int]) -> PrintBatch:
         """Read the orders to print, in the order given (planned or printed ones only)."""
