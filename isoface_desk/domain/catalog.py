@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 from isoface_desk.domain.codes import CodeLists, load_code_lists
+from isoface_desk.domain.language import SOURCE_LANGUAGE, Lang
 from isoface_desk.domain.medicines import (
     MEDICINE_CLASSES,
     MedicineClass,
     MedicineMatcher,
     load_medicine_class,
 )
+from isoface_desk.domain.messages import Messages, load_messages
 from isoface_desk.domain.profiles import Profile, load_profile
 from isoface_desk.errors import FormDataError, InputError, Problem
 
@@ -43,6 +45,9 @@ class Catalog:
     medicines: MedicineMatcher
     codes: CodeLists
     forms_dir: Path
+    #: The language of every text the catalog holds (labels, basis, messages).
+    lang: Lang = SOURCE_LANGUAGE
+    messages: Messages = field(default_factory=Messages)
 
     def medicine_class(self, class_id: str) -> MedicineClass:
         return self.medicines.get(class_id)
@@ -52,21 +57,24 @@ class Catalog:
         out = dict(self.codes.hashes)
         out.update({p.source: p.content_hash for p in self.profiles.values()})
         out.update({c.source: c.content_hash for c in self.medicines.classes})
+        out.update(self.messages.hashes)
         return dict(sorted(out.items()))
 
 
-def load_catalog(forms_dir: Path) -> Catalog:
-    """Load and validate forms/profiles, forms/medicines and forms/codes together."""
+def load_catalog(forms_dir: Path, lang: Lang = SOURCE_LANGUAGE) -> Catalog:
+    """Load and validate forms/profiles, forms/medicines, forms/codes and forms/messages
+    together, with their texts in `lang`."""
     problems: list[str] = []
-    codes = _collect(problems, lambda: load_code_lists(forms_dir / "codes"))
+    codes = _collect(problems, lambda: load_code_lists(forms_dir / "codes", lang))
     counselling = frozenset(i.code for i in codes.counselling) if codes else frozenset()
-    profiles = _each(problems, forms_dir / "profiles", lambda p: load_profile(p, counselling))
-    medicines = _each(problems, forms_dir / "medicines", load_medicine_class)
+    profiles = _each(problems, forms_dir / "profiles", lambda p: load_profile(p, counselling, lang))
+    medicines = _each(problems, forms_dir / "medicines", lambda p: load_medicine_class(p, lang))
+    messages = _collect(problems, lambda: load_messages(forms_dir, lang))
     if profiles is not None:
         problems.extend(_check_profiles(profiles, _stems(forms_dir / "profiles")))
     if medicines is not None:
         problems.extend(_check_medicines(_stems(forms_dir / "medicines")))
-    if problems or codes is None or profiles is None or medicines is None:
+    if problems or codes is None or profiles is None or medicines is None or messages is None:
         raise FormDataError(problems)
     order = {c: i for i, c in enumerate(MEDICINE_CLASSES)}
     medicines.sort(key=lambda c: order[c.id])
@@ -77,19 +85,22 @@ def load_catalog(forms_dir: Path) -> Catalog:
         medicines=MedicineMatcher(tuple(medicines)),
         codes=codes,
         forms_dir=forms_dir,
+        lang=lang,
+        messages=messages,
     )
 
 
 @functools.cache
-def _default_catalog(forms_dir: Path) -> Catalog:
-    return load_catalog(forms_dir)
+def _default_catalog(forms_dir: Path, lang: Lang) -> Catalog:
+    return load_catalog(forms_dir, lang)
 
 
-def default_catalog() -> Catalog:
-    """The catalog of the configured forms folder (config.forms_dir()), loaded once."""
+def default_catalog(lang: Lang = SOURCE_LANGUAGE) -> Catalog:
+    """The catalog of the configured forms folder (config.forms_dir()) in `lang`, loaded
+    once per language."""
     from isoface_desk.config import forms_dir
 
-    return _default_catalog(Path(forms_dir()).resolve())
+    return _default_catalog(Path(forms_dir()).resolve(), lang)
 
 
 def resolve_profile(catalog: Catalog, name: str, visit_date: date) -> Profile:

@@ -8,6 +8,7 @@ but removing a required code (or an allergy's required excipient) is a validatio
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from isoface_desk.domain.formdata import Reader, file_hash, load_toml
+from isoface_desk.domain.language import SOURCE_LANGUAGE, Lang
 
 METHOD_CLASSES = ("user-independent", "user-dependent-hormonal", "barrier", "never-counts")
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -104,12 +106,13 @@ class CodeLists:
     hashes: dict[str, str]
 
 
-def load_code_lists(codes_dir: Path) -> CodeLists:
-    """Load every codes file; raise one FormDataError with every file's problems."""
+def load_code_lists(codes_dir: Path, lang: Lang = SOURCE_LANGUAGE) -> CodeLists:
+    """Load every codes file in `lang`; raise one FormDataError with every file's problems."""
     from isoface_desk.domain.formdata import load_all
 
     files = tuple(_SPECS)
-    loaded = load_all([codes_dir / f"{name}.toml" for name in files], _load_one)
+    paths = [codes_dir / f"{name}.toml" for name in files]
+    loaded = load_all(paths, functools.partial(_load_one, lang=lang))
     by_name = dict(zip(files, loaded, strict=True))
     return CodeLists(
         methods={m.code: m for m in by_name["contraception-methods"]},
@@ -122,10 +125,10 @@ def load_code_lists(codes_dir: Path) -> CodeLists:
     )
 
 
-def _load_one(path: Path) -> list[Any]:
+def _load_one(path: Path, lang: Lang = SOURCE_LANGUAGE) -> list[Any]:
     spec = _SPECS[path.stem]
     label = f"codes/{path.name}"
-    data = load_toml(path, label)
+    data = load_toml(path, label, lang)
     r = Reader(label)
     list_key, fields, build, required = spec
     r.unknown_keys(data, (list_key,))

@@ -9,12 +9,14 @@ as one `FormDataError`.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from isoface_desk.domain.language import SOURCE_LANGUAGE, SUFFIXES, Lang
 from isoface_desk.errors import FormDataError
 
 T = TypeVar("T")
@@ -35,18 +37,76 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def load_toml(path: Path, label: str | None = None) -> dict[str, Any]:
-    """Parse one TOML file, turning syntax errors into a FormDataError naming the file."""
+#: Keys whose text is shown to people: each needs a Spanish sibling (`label` + `label_es`).
+#: Every text of a `[basis]` table (or a `basis` text) is one too.
+TEXT_KEYS = frozenset({
+    "title", "label", "help", "text", "stem", "risk", "reason", "footer", "unit",
+    "fasting_instruction", "copyright",
+})  # fmt: skip
+_TEXT_TABLES = frozenset({"basis"})
+_PLACEHOLDER = re.compile(r"{([a-z_][a-z0-9_]*)(?:[:!][^}]*)?}")
+
+
+def load_toml(path: Path, label: str | None = None, lang: Lang = SOURCE_LANGUAGE) -> dict[str, Any]:
+    """Parse one TOML file in one language, turning syntax errors into a FormDataError
+    naming the file. Every text key K may have translated siblings (`K_es`); the data
+    returned holds the texts of `lang` under the plain keys and no suffixed key, so
+    loaders read one language. In a language other than the source, a text key without
+    its translation is an error (and so a `check-forms` error)."""
     name = label or path.name
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data = tomllib.load(fh)
     except FileNotFoundError:
         raise FormDataError([f"{name}: file not found"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise FormDataError([f"{name}: not valid TOML: {exc}"]) from None
     except UnicodeDecodeError:
         raise FormDataError([f"{name}: not UTF-8 text"]) from None
+    problems: list[str] = []
+    localised: dict[str, Any] = _localise(data, lang, "", False, problems)
+    if problems:
+        raise FormDataError([f"{name}: {p}" for p in problems])
+    return localised
+
+
+def _localise(value: Any, lang: Lang, where: str, in_text_table: bool, problems: list[str]) -> Any:
+    if isinstance(value, list):
+        return [
+            _localise(v, lang, f"{where}[{i}]", in_text_table, problems)
+            for i, v in enumerate(value)
+        ]
+    if not isinstance(value, dict):
+        return value
+    suffixes = tuple(SUFFIXES.values())
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if key.endswith(suffixes):
+            continue
+        path = f"{where}.{key}" if where else key
+        out[key] = _localise(item, lang, path, in_text_table or key in _TEXT_TABLES, problems)
+        if not isinstance(item, str):
+            continue
+        is_text = in_text_table or key in TEXT_KEYS | _TEXT_TABLES
+        for other, suffix in SUFFIXES.items():
+            translated = value.get(key + suffix)
+            if translated is None:
+                if other == lang and is_text:
+                    problems.append(f"{path}{suffix}: missing (the {other} text of {key})")
+                continue
+            if not isinstance(translated, str) or not translated.strip():
+                problems.append(f"{path}{suffix}: expected non-empty text")
+                continue
+            if set(_PLACEHOLDER.findall(item)) != set(_PLACEHOLDER.findall(translated)):
+                problems.append(f"{path}{suffix}: its {{placeholders}} differ from {key}'s")
+            if other == lang:
+                out[key] = translated
+    for key in value:
+        for suffix in suffixes:
+            if key.endswith(suffix) and key[: -len(suffix)] not in value:
+                path = f"{where}.{key}" if where else key
+                problems.append(f"{path}: no {key[: -len(suffix)]!r} beside it")
+    return out
 
 
 class Reader:

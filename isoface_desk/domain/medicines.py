@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from isoface_desk.domain.formdata import Reader, file_hash, load_toml
+from isoface_desk.domain.language import SOURCE_LANGUAGE, Lang
 
 #: The classes the engine knows, with the names docs/rules.md requires as a minimum.
 #: A forms/medicines file may add names; removing one of these is a validation error.
@@ -106,10 +107,10 @@ class MedicineMatcher:
         return self._by_id[class_id]
 
 
-def load_medicine_class(path: Path) -> MedicineClass:
-    """Read and validate one forms/medicines file (named after its class)."""
+def load_medicine_class(path: Path, lang: Lang = SOURCE_LANGUAGE) -> MedicineClass:
+    """Read and validate one forms/medicines file (named after its class), in `lang`."""
     label = f"medicines/{path.name}"
-    data = load_toml(path, label)
+    data = load_toml(path, label, lang)
     r = Reader(label)
     r.unknown_keys(data, ("class", "label", "risk", "generic", "brands"))
     class_id = r.get(data, "class", str) or ""

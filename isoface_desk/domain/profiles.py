@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from isoface_desk.domain.formdata import Reader, file_hash, load_toml
+from isoface_desk.domain.language import SOURCE_LANGUAGE, Lang
 
 Severity = Literal["block", "warn", "info"]
 SEVERITIES: tuple[Severity, ...] = ("block", "warn", "info")
@@ -114,10 +115,12 @@ _TOP_KEYS = (
 )  # fmt: skip
 
 
-def load_profile(path: Path, counselling_codes: frozenset[str] = frozenset()) -> Profile:
-    """Read and validate one profile file; raise FormDataError naming file and keys."""
+def load_profile(
+    path: Path, counselling_codes: frozenset[str] = frozenset(), lang: Lang = SOURCE_LANGUAGE
+) -> Profile:
+    """Read and validate one profile file in `lang`; raise FormDataError naming file and keys."""
     label = f"profiles/{path.name}"
-    data = load_toml(path, label)
+    data = load_toml(path, label, lang)
     r = Reader(label)
     r.unknown_keys(data, _TOP_KEYS)
     pid = r.get(data, "id", str) or ""
