@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -42,8 +43,8 @@ def qm_path(lang: str) -> Path:
 
 def qt_tool(name: str) -> str:
     """pyside6-lupdate / pyside6-lrelease next to this interpreter, else on PATH."""
-    here = Path(sys.executable).parent / f"pyside6-{name}"
-    return str(here) if here.exists() else f"pyside6-{name}"
+    here = str(Path(sys.executable).parent)
+    return shutil.which(f"pyside6-{name}", path=here) or f"pyside6-{name}"
 
 
 def sources() -> list[Path]:

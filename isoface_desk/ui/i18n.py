@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,8 +78,8 @@ def catalogue_qm(lang: Lang) -> Path | None:
 
 
 def _compile(ts: Path, target: Path) -> Path | None:
-    tool = Path(sys.executable).parent / "pyside6-lrelease"
-    command = str(tool) if tool.exists() else "pyside6-lrelease"
+    here = str(Path(sys.executable).parent)
+    command = shutil.which("pyside6-lrelease", path=here) or "pyside6-lrelease"
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         subprocess.run(
