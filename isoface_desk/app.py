@@ -113,7 +113,7 @@ def application_icon() -> QIcon:
     return icon
 
 
-def ensure_demo_database(db_url: str, channel: MessageChannel) -> None:
+def ensure_demo_database(db_url: str, channel: MessageChannel, country: str = "default") -> None:
     """Seed the demo database the first time it is opened (a SQLite file that is missing)."""
     path = sqlite_file(db_url)
     if path is None:
@@ -126,7 +126,7 @@ def ensure_demo_database(db_url: str, channel: MessageChannel) -> None:
     log.info("demo: seeding a new demo database")
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        seed_demo(db_url)
+        seed_demo(db_url, country=country)
     except IsofaceError as exc:
         channel.report(exc)
     finally:
@@ -160,19 +160,19 @@ class DraftRescue:
         self.crash(exc_type, exc, tb)
 
 
-def run_gui(db_url: str, demo: bool = False) -> int:
+def run_gui(db_url: str, demo: bool = False, country: str = "default") -> int:
     """Open the main window on `db_url` and run the event loop; the exit code.
 
     Everything the app creates is private to the user (umask 077): the database, its
     backups, exports and the log hold patient data."""
     previous_umask = os.umask(PRIVATE_UMASK)
     try:
-        return _run_gui(db_url, demo)
+        return _run_gui(db_url, demo, country)
     finally:
         os.umask(previous_umask)
 
 
-def _run_gui(db_url: str, demo: bool) -> int:
+def _run_gui(db_url: str, demo: bool, country: str = "default") -> int:
     data = config.ensure_data_dir()
     configure_logging(data / "logs")
     make_private(data, folder=True)  # after the log is set up, so that its line is kept
@@ -187,7 +187,7 @@ def _run_gui(db_url: str, demo: bool) -> int:
     rescue: DraftRescue | None = None
     try:
         if demo:
-            ensure_demo_database(db_url, channel)
+            ensure_demo_database(db_url, channel, country)
         parts = build_app(db_url, version, channel, runner=TaskRunner())
         rescue = DraftRescue(crash, parts)
         rescue.install()

@@ -69,8 +69,15 @@ def default_db_url() -> str:
     return sqlite_url(data_dir() / "isoface.sqlite3")
 
 
-def demo_db_url() -> str:
-    return sqlite_url(data_dir() / "demo.sqlite3")
+#: The demo clinics `--demo --country` and `seed-demo --country` can make
+#: (devtools/demo_country.py): the original UK clinic in English, a Colombian one in Spanish.
+DEMO_COUNTRIES = ("default", "co")
+
+
+def demo_db_url(country: str = "default") -> str:
+    """The demo database of `country` in the user data folder (one file per country)."""
+    name = "demo.sqlite3" if country == "default" else f"demo-{country}.sqlite3"
+    return sqlite_url(data_dir() / name)
 
 
 def sqlite_url(path: Path) -> str:

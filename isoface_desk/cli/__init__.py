@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from isoface_desk import __version__
+from isoface_desk import __version__, config
 from isoface_desk.errors import IsofaceError
 from isoface_desk.fileio import PRIVATE_UMASK
 
@@ -54,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the demo database in the user data folder, creating it on first use",
     )
+    parser.add_argument(
+        "--country",
+        choices=config.DEMO_COUNTRIES,
+        default="default",
+        help="with --demo: which demo clinic ('co': a Colombian clinic in Spanish under the "
+        "co-2026 rules; default: the original clinic in English)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -61,12 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def resolve_db_url(args: argparse.Namespace) -> str:
-    from isoface_desk import config
 
     if args.db_url:
         return str(args.db_url)
     if getattr(args, "demo", False):
-        return config.demo_db_url()
+        return config.demo_db_url(getattr(args, "country", "default"))
     return config.default_db_url()
 
 
@@ -89,7 +95,7 @@ def _main(argv: Sequence[str] | None) -> int:
         if func is None:
             from isoface_desk.app import run_gui
 
-            return run_gui(args.db_url, demo=args.demo)
+            return run_gui(args.db_url, demo=args.demo, country=args.country)
         return int(func(args))
     except IsofaceError as exc:
         print(f"isoface-desk: {exc}", file=sys.stderr)

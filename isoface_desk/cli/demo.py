@@ -1,4 +1,4 @@
-"""`isoface-desk seed-demo [--patients N]`: create a new database holding the demo clinic.
+"""`isoface-desk seed-demo [--patients N] [--country co]`: create a new demo database.
 
 Prints counts and the time taken, never a patient's name. Runs only on a database it
 creates (a SQLite file that does not exist, or a PostgreSQL database without tables) and
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from isoface_desk import config
 from isoface_desk.cli.args import whole_number
 
 DEFAULT_PATIENTS = 40
@@ -36,6 +37,14 @@ def register(subparsers: Any) -> None:
         help=f"number of patients, 0 to 100,000 (default {DEFAULT_PATIENTS}); beyond the "
         "first few dozen they are identity-only and bulk-inserted",
     )
+    parser.add_argument(
+        "--country",
+        dest="demo_country",
+        choices=config.DEMO_COUNTRIES,
+        default="default",
+        help="'co': a Colombian clinic in Spanish under the co-2026 rules, with Colombian "
+        "names, identity documents and results in mg/dL (default: the original demo)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -48,7 +57,7 @@ def _count(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from isoface_desk.devtools.demo import seed_demo
 
-    summary = seed_demo(args.db_url, patients=args.patients)
+    summary = seed_demo(args.db_url, patients=args.patients, country=args.demo_country)
     print("demo database ready")
     for line in summary.lines():
         print(f"  {line}")

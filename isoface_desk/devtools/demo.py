@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 
 from isoface_desk.devtools import sandbox
+from isoface_desk.devtools.demo_country import DEFAULT, DemoCountry
+from isoface_desk.devtools.demo_country import country as demo_country
 from isoface_desk.devtools.demo_people import bulk_patients
 from isoface_desk.devtools.demo_states import STATES, DemoSeeder
 from isoface_desk.errors import InputError, IsofaceError
@@ -45,20 +47,10 @@ log = logging.getLogger("isoface.demo")
 FULL_WORKFLOW = 16
 #: The most patients a demo gets: 100,000 take seconds; far more only fill a disk.
 MAX_PATIENTS = 100_000
-CLINIC = ClinicData(
-    name="Isoface Demo Clinic",
-    jurisdiction_profile="uk-mhra",
-    address="1 Example Street, London W1A 1AA",
-    phone="+44 20 7946 0000",
-    paper_size="A4",
-    lab_schedule_profile="smpc",
-)
-FIRST_USER = FirstUser("derm", "Dr Dana Derm", DEMO_PASSWORD, "GMC 7654321")
-OTHER_USERS = (
-    NewUser("nurse", "Nurse Nia Nye", frozenset({"nurse"}), DEMO_PASSWORD),
-    NewUser("auditor", "Audrey Auditor", frozenset({"auditor"}), DEMO_PASSWORD),
-    NewUser("admin", "Adam Admin", frozenset({"admin"}), DEMO_PASSWORD),
-)
+#: The original demo clinic (a UK clinic in English); `country="co"` seeds the Colombian one.
+CLINIC: ClinicData = DEFAULT.clinic
+FIRST_USER: FirstUser = DEFAULT.first_user
+OTHER_USERS: tuple[NewUser, ...] = DEFAULT.other_users
 
 
 @dataclass(frozen=True)
@@ -86,32 +78,43 @@ class DemoSummary:
 
 
 def seed_demo(
-    db_url: str, patients: int = 40, *, full_workflow: int = FULL_WORKFLOW
+    db_url: str,
+    patients: int = 40,
+    *,
+    full_workflow: int = FULL_WORKFLOW,
+    country: str = DEFAULT.code,
 ) -> DemoSummary:
-    """Create the demo clinic in a new database: a SQLite file that does not exist yet, or
-    a server database without tables; anything else is refused (IsofaceError). The first
-    `full_workflow` patients (cycling through every course state) get courses, visits and
-    orders; the rest only an identity. All or nothing."""
+    """Create the demo clinic of `country` ('default': a UK clinic in English; 'co': a
+    Colombian clinic in Spanish) in a new database: a SQLite file that does not exist
+    yet, or a server database without tables; anything else is refused (IsofaceError).
+    The first `full_workflow` patients (cycling through every course state) get courses,
+    visits and orders; the rest only an identity. All or nothing."""
     if not 0 <= patients <= MAX_PATIENTS or full_workflow < 0:
         raise InputError(f"The number of demo patients must be 0 to {MAX_PATIENTS:,}.")
+    try:
+        demo = demo_country(country)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
     started = time.perf_counter()
     _refuse_used(db_url)
     if sqlite_path(db_url) is not None:
         with building(db_url) as new_url:
-            summary = _seed(new_url, patients, full_workflow, started)
+            summary = _seed(new_url, patients, full_workflow, started, demo)
     else:
         with dropped_on_failure(db_url):
-            summary = _seed(db_url, patients, full_workflow, started)
+            summary = _seed(db_url, patients, full_workflow, started, demo)
     log.info("demo seeded: %d patients, %d records", summary.patients, summary.records)
     return summary
 
 
-def _seed(db_url: str, patients: int, full_workflow: int, started: float) -> DemoSummary:
+def _seed(
+    db_url: str, patients: int, full_workflow: int, started: float, demo: DemoCountry
+) -> DemoSummary:
     services = open_services(db_url)
     try:
-        derm, nurse = _clinic_and_users(services)
+        derm, nurse = _clinic_and_users(services, demo)
         full = min(patients, full_workflow)
-        seeder = DemoSeeder(services, derm=derm, nurse=nurse, today=dt.date.today())
+        seeder = DemoSeeder(services, derm=derm, nurse=nurse, today=dt.date.today(), country=demo)
         for index in range(full):
             seeder.seed(index, STATES[index % len(STATES)])
         if patients > full:
@@ -144,10 +147,10 @@ def _refuse_used(db_url: str) -> None:
     )
 
 
-def _clinic_and_users(services: Services) -> tuple[Actor, Actor]:
-    services.setup.complete_setup(CLINIC, FIRST_USER, GenerateCertificate(), demo=True)
-    derm = services.auth.login(FIRST_USER.username, DEMO_PASSWORD)
-    for new in OTHER_USERS:
+def _clinic_and_users(services: Services, demo: DemoCountry) -> tuple[Actor, Actor]:
+    services.setup.complete_setup(demo.clinic, demo.first_user, GenerateCertificate(), demo=True)
+    derm = services.auth.login(demo.first_user.username, DEMO_PASSWORD)
+    for new in demo.other_users:
         services.users.add_user(derm, new)
     nurse = services.auth.login("nurse", DEMO_PASSWORD)
     return derm, nurse

@@ -5,37 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from isoface_desk.devtools.demo_country import DEFAULT, DemoCountry, DemoPerson
 from isoface_desk.storage.repositories.patients import PatientData
 
-
-@dataclass(frozen=True)
-class DemoName:
-    given: str
-    family: str
-    sex: str  # female / male
-
-
-#: The first four are the names every document must render (issue 2).
-NAMES: tuple[DemoName, ...] = (
-    DemoName("Zoë", "Ångström", "female"),
-    DemoName("Иван", "Петров", "male"),
-    DemoName("小龍", "李", "male"),
-    DemoName("محمد", "عبدالله", "male"),
-    DemoName("Amélie", "Dubois", "female"),
-    DemoName("Αθηνά", "Παπαδοπούλου", "female"),
-    DemoName("José", "Núñez", "male"),
-    DemoName("Małgorzata", "Wiśniewska", "female"),
-    DemoName("愛子", "田中", "female"),
-    DemoName("Søren", "Østergaard", "male"),
-    DemoName("Ngozi", "Okafor", "female"),
-    DemoName("Ayşe", "Yılmaz", "female"),
-    DemoName("שרה", "כהן", "female"),
-    DemoName("Ólafur", "Jónsson", "male"),
-    DemoName("Priya", "Sharma", "female"),
-    DemoName("Chloé", "O'Brien", "female"),
-)
+#: The original demo's patient names (the first four are the names every document must
+#: render, issue 2); each country's demo has its own (devtools/demo_country.py).
+DemoName = DemoPerson
+NAMES: tuple[DemoPerson, ...] = DEFAULT.people
 
 GIVEN: tuple[tuple[str, str], ...] = (
     ("Emma", "female"), ("Noah", "male"), ("Léa", "female"), ("Jonas", "male"),
@@ -54,9 +31,10 @@ BIRTH_FROM = dt.date(1962, 1, 1)
 BIRTH_SPAN_DAYS = 17_000  # born 1962 to 2008
 
 
-def named_patient(index: int, birth_date: dt.date) -> PatientData:
-    """Full-workflow patient `index` (0-based): a name from NAMES, a DEMO- clinic number."""
-    name = NAMES[index % len(NAMES)]
+def named_patient(index: int, birth_date: dt.date, country: DemoCountry = DEFAULT) -> PatientData:
+    """Full-workflow patient `index` (0-based): a name of the country's demo people, a
+    DEMO- clinic number (and, where the country has them, an identity document)."""
+    name = country.people[index % len(country.people)]
     return PatientData(
         given_name=name.given,
         family_name=name.family,
@@ -64,7 +42,7 @@ def named_patient(index: int, birth_date: dt.date) -> PatientData:
         sex_at_birth=name.sex,
         clinic_number=f"DEMO-{index + 1:05d}",
         can_get_pregnant=name.sex == "female",
-        phone=f"+44 20 7946 {index % 10_000:04d}",
+        phone=country.phone.format(n=f"{index % 10_000:04d}"),
     )
 
 

@@ -14,11 +14,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from isoface_desk.devtools.demo_country import DEFAULT, DemoCountry
 from isoface_desk.devtools.demo_documents import demo_signature_png
-from isoface_desk.devtools.demo_people import NAMES, named_patient
+from isoface_desk.devtools.demo_people import named_patient
 from isoface_desk.devtools.demo_visits import (
     DAYS_SUPPLY,
-    JUSTIFICATIONS,
     PRODUCT_NAME,
     DemoPatientFacts,
     Twist,
@@ -51,17 +51,10 @@ STARTED_DAYS_AGO = {
     "stopped": 120,
     "corrected": 40,
 }
-NORMAL_RESULTS: dict[str, dict[str, Any]] = {
-    "ALT": {"value": 27, "unit": "U/L", "uln": 45},
-    "AST": {"value": 23, "unit": "U/L", "uln": 40},
-    "TG": {"value": 1.4, "unit": "mmol/L"},
-    "CHOL": {"value": 4.7, "unit": "mmol/L"},
-    "GLUCOSE": {"value": 5.0, "unit": "mmol/L"},
-    "HCG": {"result": "negative"},
-}
+NORMAL_RESULTS: dict[str, dict[str, Any]] = DEFAULT.normal_results
 MG_PER_DAY = 40.0
 RAISED_MG_PER_DAY = 60.0
-STOP_REASON = "Stopped early at the patient's request."
+STOP_REASON = DEFAULT.stop_reason
 #: Where the demo's print jobs go (PrintOutcome.destination): nowhere, see `_dropped`.
 DEMO_PRINTER = "the demo's printer (nothing printed)"
 
@@ -75,9 +68,9 @@ def _dropped(_pdf: bytes) -> bool:
     return True
 
 
-def _normal(test: str, day: dt.date) -> ResultEntry:
-    """A normal result of `test` taken on `day`."""
-    normal = NORMAL_RESULTS[test]
+def _normal(test: str, day: dt.date, country: DemoCountry = DEFAULT) -> ResultEntry:
+    """A normal result of `test` taken on `day`, as the country's laboratory reports it."""
+    normal = country.normal_results[test]
     if "result" in normal:
         return ResultEntry(test, day, str(normal["result"]))
     return ResultEntry(test, day, float(normal["value"]), str(normal["unit"]), normal.get("uln"))
@@ -89,12 +82,15 @@ class DemoSeeder:
     derm: Actor
     nurse: Actor
     today: dt.date
+    country: DemoCountry = DEFAULT
     courses: int = 0
     drafts: int = 0
 
     def seed(self, index: int, state: str) -> None:
         facts = self._facts(index)
-        patient = self.services.patients.create(self.nurse, named_patient(index, facts.birth_date))
+        patient = self.services.patients.create(
+            self.nurse, named_patient(index, facts.birth_date, self.country)
+        )
         if state == "registered":
             return
         handler = getattr(self, "_" + state.replace("-", "_"))
@@ -106,20 +102,22 @@ class DemoSeeder:
     def _facts(self, index: int) -> DemoPatientFacts:
         age = 16 if index % 11 == 3 else 19 + (index * 7) % 30  # a few under 18
         born = dt.date(self.today.year - age, 1 + index % 12, 1 + index % 27)
-        female = NAMES[index % len(NAMES)].sex == "female"
+        people = self.country.people
+        female = people[index % len(people)].sex == "female"
         return DemoPatientFacts(born, 60.0 + (index * 3) % 25, female)
 
     def _signatures(self, index: int, kind: str, data: dict[str, Any]) -> list[Any]:
         """The drawn signatures the visit's form asks for (patient, guardian under 18)."""
-        name = NAMES[index % len(NAMES)]
+        name = self.country.people[index % len(self.country.people)]
         asked = visit_signers(kind, data, self.services.records.catalog).asked
         sigs = []
         if "patient" in asked:
             png = demo_signature_png(index)
-            sigs.append(SignatureInput("patient", f"{name.given} {name.family}", png))
+            sigs.append(SignatureInput("patient", name.full_name, png))
         if "guardian" in asked:
             png = demo_signature_png(index + 100)
-            sigs.append(SignatureInput("guardian", f"Parent of {name.given}", png))
+            guardian = self.country.guardian.format(given=name.given)
+            sigs.append(SignatureInput("guardian", guardian, png))
         return sigs
 
     # ------------------------------------------------------------ building blocks
@@ -152,9 +150,8 @@ class DemoSeeder:
         mg_per_day: float = MG_PER_DAY,
         twist: Twist = Twist.NONE,
     ) -> int:
-        data = visit_dict(
-            kind, day, facts, mg_per_day=mg_per_day, cumulative_mg=cumulative_mg, twist=twist
-        )
+        data = visit_dict(kind, day, facts, mg_per_day=mg_per_day, cumulative_mg=cumulative_mg,
+                          twist=twist, country=self.country)  # fmt: skip
         codes = {"LIVER_ENZYMES_HIGH"} if twist is Twist.ALT_RAISED else set()
         if twist is Twist.PSYCHIATRIC_HISTORY:
             codes = {"PSYCHIATRIC_HISTORY"}
@@ -164,7 +161,7 @@ class DemoSeeder:
             course_id,
             kind,
             data,
-            {code: JUSTIFICATIONS[code] for code in codes},
+            {code: self.country.justifications[code] for code in codes},
             self._signatures(index, kind, data),
             DEMO_PASSWORD,
         )
@@ -192,7 +189,7 @@ class DemoSeeder:
             self.services.lab_work.mark_collected(self.nurse, [o.id for o in past])
             for order in past:
                 day = min(order.due_until, self.today - _days(1))
-                entries = [_normal(str(t), day) for t in order.tests]
+                entries = [_normal(str(t), day, self.country) for t in order.tests]
                 results.record(self.nurse, order.id, entries)
         soon = [
             o
@@ -209,9 +206,10 @@ class DemoSeeder:
 
     def _blocked(self, index: int, patient_id: int, facts: DemoPatientFacts) -> int:
         course_id = self._course(patient_id, self.today, status="planned")
-        data = visit_dict("initiation", self.today, facts, twist=Twist.STALE_PREGNANCY_TEST)
+        data = visit_dict("initiation", self.today, facts, twist=Twist.STALE_PREGNANCY_TEST,
+                          country=self.country)  # fmt: skip
         if not facts.can_get_pregnant:  # men cannot have a stale pregnancy test
-            data = visit_dict("initiation", self.today, facts)
+            data = visit_dict("initiation", self.today, facts, country=self.country)
             data["patient"]["allergies"] = ["soya"]  # ALLERGY_EXCIPIENT blocks
         form = form_for("initiation", self.services.records.catalog)
         self.services.drafts.save(
@@ -274,7 +272,7 @@ class DemoSeeder:
             self._sign(index, patient_id, course_id, "end-of-course", end, facts)
         else:  # stopped early by the prescriber, with the reason
             self.services.courses.end(
-                self.derm, course_id, end, status="stopped", reason=STOP_REASON
+                self.derm, course_id, end, status="stopped", reason=self.country.stop_reason
             )
         return course_id
 
@@ -288,15 +286,15 @@ class DemoSeeder:
         start = self.today - _days(STARTED_DAYS_AGO["corrected"])
         twist = Twist.PSYCHIATRIC_HISTORY
         record_id, course_id = self._initiate(index, patient_id, start, facts, twist)
-        data = visit_dict("initiation", start, facts, twist=twist)
+        data = visit_dict("initiation", start, facts, twist=twist, country=self.country)
         data["patient"]["weight_kg"] = facts.weight_kg + 2.5
         self.services.records.correct_record(
             self.derm,
             record_id,
             data,
-            {"PSYCHIATRIC_HISTORY": JUSTIFICATIONS["PSYCHIATRIC_HISTORY"]},
+            {"PSYCHIATRIC_HISTORY": self.country.justifications["PSYCHIATRIC_HISTORY"]},
             self._signatures(index, "initiation", data),
             DEMO_PASSWORD,
-            "Weight was read from an old note; corrected from today's scale.",
+            self.country.correction_reason,
         )
         return course_id
