@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from typing import Literal
 
-from isoface_desk.domain.language import Lang
 from isoface_desk.domain.profiles import Severity
 
 Verdict = Literal["blocked", "needs-review", "clear"]
@@ -106,28 +104,9 @@ def verdict_of(findings: Iterable[Finding]) -> Verdict:
     return "clear"
 
 
-def join_names(names: Iterable[str], and_word: str = "and") -> str:
-    """'A', 'A and B', 'A, B and C' over the distinct names, in a stable order
-    (`and_word` is the language's "and": the JOIN_AND message)."""
+def join_names(names: Iterable[str]) -> str:
+    """'A', 'A and B', 'A, B and C' over the distinct names, in a stable order."""
     unique = sorted(set(names), key=lambda n: (n.casefold(), n))
     if len(unique) <= 1:
         return "".join(unique)
-    return ", ".join(unique[:-1]) + f" {and_word} " + unique[-1]
-
-
-#: The forms/messages group of finding messages (forms/messages/findings.toml).
-MESSAGES = "findings"
-
-
-def number_text(value: object, spec: str, lang: Lang) -> str:
-    """`value` formatted with `spec` ("g", ".2f", ",f") for a message in `lang`: Spanish
-    swaps the separators (decimal comma, a point between thousands)."""
-    text = format(value, spec)
-    if lang == "es":
-        text = text.translate(str.maketrans(".,", ",."))
-    return text
-
-
-def date_text(day: date, lang: Lang) -> str:
-    """A date in a message: ISO in English (as the input gives it), dd/mm/aaaa in Spanish."""
-    return day.strftime("%d/%m/%Y") if lang == "es" else day.isoformat()
+    return ", ".join(unique[:-1]) + " and " + unique[-1]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Set
 
-from isoface_desk.domain.findings import Finding
+from isoface_desk.domain.findings import Finding, join_names
 from isoface_desk.domain.rules.context import Ctx
 
 _PRIMARY = frozenset({"user-independent", "user-dependent-hormonal"})
@@ -61,21 +61,26 @@ def _sufficiency(ctx: Ctx, out: list[Finding]) -> None:
     )
     rule = ctx.profile.pregnancy.contraception_rule
     if not given:
-        out.append(ctx.say(
-            "CONTRACEPTION_MISSING", "block", "CONTRACEPTION_MISSING", "contraception"
+        out.append(ctx.finding(
+            "CONTRACEPTION_MISSING", "block",
+            "No contraception is recorded for a patient who can get pregnant.", "contraception",
         ))  # fmt: skip
     elif not sufficient(ctx, codes):
-        out.append(ctx.say(
-            "CONTRACEPTION_INSUFFICIENT", "block", "CONTRACEPTION_INSUFFICIENT",
-            "contraception.methods", rule=rule, profile=ctx.profile.title,
+        out.append(ctx.finding(
+            "CONTRACEPTION_INSUFFICIENT", "block",
+            f"The contraception recorded is not sufficient under the {rule} rule of "
+            f"{ctx.profile.title}.",
+            "contraception.methods",
         ))  # fmt: skip
     elif ctx.initiation:
         days = ctx.profile.pregnancy.contraception_start_days
         started = {m.code for m in contraception.methods if ctx.days_before(m.start_date) >= days}
         if not sufficient(ctx, started):
-            out.append(ctx.say(
-                "CONTRACEPTION_TOO_RECENT", "block", "CONTRACEPTION_TOO_RECENT",
-                "contraception.methods", days=days,
+            out.append(ctx.finding(
+                "CONTRACEPTION_TOO_RECENT", "block",
+                f"Contraception must have been in use for at least {days} days before "
+                "starting isotretinoin.",
+                "contraception.methods",
             ))  # fmt: skip
 
 
@@ -89,10 +94,12 @@ def _st_johns_wort(ctx: Ctx, out: list[Finding]) -> None:
     if not hormonal:
         return
     sjw = ctx.catalog.medicine_class("st-johns-wort")
-    out.append(ctx.say(
-        "ST_JOHNS_WORT_HORMONAL", "block", "ST_JOHNS_WORT_HORMONAL", f"medications[{matching[0]}]",
-        names=ctx.join(meds[i].name for i in matching), label=sjw.label,
-        methods=ctx.join(defs[c].label for c in hormonal), risk=sjw.risk,
+    labels = join_names(defs[c].label for c in hormonal)
+    out.append(ctx.finding(
+        "ST_JOHNS_WORT_HORMONAL", "block",
+        f"{join_names(meds[i].name for i in matching)} ({sjw.label}) with hormonal "
+        f"contraception ({labels}): {sjw.risk}.",
+        f"medications[{matching[0]}]",
     ))  # fmt: skip
 
 
@@ -103,7 +110,9 @@ def _single_method(ctx: Ctx, out: list[Finding]) -> None:
     barrier = [c for c, k in classes.items() if k == "barrier"]
     if len(primary) == 1 and not barrier and contraception.no_risk_agreement is None:
         label = ctx.catalog.codes.methods[primary[0]].label
-        out.append(ctx.say(
-            "CONTRACEPTION_SINGLE_METHOD", "warn", "CONTRACEPTION_SINGLE_METHOD",
-            "contraception.methods", label=label,
+        out.append(ctx.finding(
+            "CONTRACEPTION_SINGLE_METHOD", "warn",
+            f"Contraception rests on one method only ({label}); consider adding a barrier "
+            "method.",
+            "contraception.methods",
         ))  # fmt: skip

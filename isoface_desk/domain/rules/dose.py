@@ -15,26 +15,28 @@ def check(ctx: Ctx, out: list[Finding]) -> None:
         return
     params = ctx.profile.dose
     weight = ctx.visit.patient.weight_kg
-    per_kg = ctx.text("DOSE_PER_KG", mg=ctx.num(dose.mg_per_day), weight=ctx.num(weight))
+    per_kg = f"{dose.mg_per_day:g} mg/day for {weight:g} kg"
     if above(dose.mg_per_day, weight, params.max_mg_per_kg_day):
-        out.append(ctx.say(
-            "DOSE_ABOVE_MAX", "block", "DOSE_ABOVE_MAX", "dose.mg_per_day",
-            dose=per_kg, max=ctx.num(params.max_mg_per_kg_day),
+        out.append(ctx.finding(
+            "DOSE_ABOVE_MAX", "block",
+            f"{per_kg} is above {params.max_mg_per_kg_day:g} mg/kg/day.", "dose.mg_per_day",
         ))  # fmt: skip
     elif above(dose.mg_per_day, weight, params.usual_max_mg_per_kg_day):
-        out.append(ctx.say(
-            "DOSE_ABOVE_USUAL", "warn", "DOSE_ABOVE_USUAL", "dose.mg_per_day",
-            dose=per_kg, max=ctx.num(params.usual_max_mg_per_kg_day),
+        out.append(ctx.finding(
+            "DOSE_ABOVE_USUAL", "warn",
+            f"{per_kg} is above the usual {params.usual_max_mg_per_kg_day:g} mg/kg/day.",
+            "dose.mg_per_day",
         ))  # fmt: skip
     if dose.days_supply > params.max_days_supply:
-        out.append(ctx.say(
-            "SUPPLY_TOO_LONG", "block", "SUPPLY_TOO_LONG", "dose.days_supply",
-            days=dose.days_supply, max=params.max_days_supply,
+        out.append(ctx.finding(
+            "SUPPLY_TOO_LONG", "block",
+            f"A supply of {dose.days_supply} days is longer than {params.max_days_supply} days.",
+            "dose.days_supply",
         ))  # fmt: skip
     if dose.refills > params.max_refills:
-        out.append(ctx.say(
-            "REFILLS_NOT_ALLOWED", "block", "REFILLS_NOT_ALLOWED", "dose.refills",
-            refills=dose.refills,
+        out.append(ctx.finding(
+            "REFILLS_NOT_ALLOWED", "block",
+            f"{dose.refills} refills: isotretinoin is prescribed without refills.", "dose.refills",
         ))  # fmt: skip
     course = ctx.visit.course
     target = params.cumulative_target_mg_per_kg
@@ -42,9 +44,11 @@ def check(ctx: Ctx, out: list[Finding]) -> None:
         total = cumulative_mg_per_kg(
             course.cumulative_mg, dose.mg_per_day, dose.days_supply, weight
         )
-        out.append(ctx.say(
-            "CUMULATIVE_ABOVE_TARGET", "warn", "CUMULATIVE_ABOVE_TARGET", "course.cumulative_mg",
-            total=ctx.num(round2(total)), target=ctx.num(target),
+        out.append(ctx.finding(
+            "CUMULATIVE_ABOVE_TARGET", "warn",
+            f"The cumulative dose after this prescription, {round2(total):g} mg/kg, is above "
+            f"{target:g} mg/kg.",
+            "course.cumulative_mg",
         ))  # fmt: skip
     _retreatment(ctx, out)
 
@@ -53,7 +57,9 @@ def _retreatment(ctx: Ctx, out: list[Finding]) -> None:
     end = ctx.visit.course.previous_course_end
     days = ctx.profile.dose.retreatment_min_days
     if ctx.initiation and end is not None and ctx.days_before(end) < days:
-        out.append(ctx.say(
-            "RETREATMENT_TOO_SOON", "warn", "RETREATMENT_TOO_SOON", "course.previous_course_end",
-            date=ctx.date_text(end), ago=ctx.days_before(end), days=days,
+        out.append(ctx.finding(
+            "RETREATMENT_TOO_SOON", "warn",
+            f"The previous course ended on {end.isoformat()}, {ctx.days_before(end)} days ago: "
+            f"less than {days} days.",
+            "course.previous_course_end",
         ))  # fmt: skip

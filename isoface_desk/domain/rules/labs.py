@@ -53,14 +53,13 @@ def _baseline(ctx: Ctx, out: list[Finding]) -> None:
     recent = {lab.test for lab in ctx.visit.labs if 0 <= ctx.days_before(lab.date) <= days}
     missing = []
     if not recent & {"ALT", "AST"}:
-        missing.append(ctx.text("BASELINE_ENZYMES"))
+        missing.append("ALT or AST")
     if "TG" not in recent:
-        missing.append(ctx.text("BASELINE_TG"))
+        missing.append("triglycerides")
     if missing:
-        and_no = f" {ctx.text('BASELINE_AND_NO')} "
-        out.append(ctx.say(
-            "BASELINE_LABS_MISSING", "block", "BASELINE_LABS_MISSING", "labs",
-            missing=and_no.join(missing), days=days,
+        out.append(ctx.finding(
+            "BASELINE_LABS_MISSING", "block",
+            f"No {' and no '.join(missing)} result within {days} days before starting.", "labs",
         ))  # fmt: skip
 
 
@@ -71,21 +70,18 @@ def _triglycerides(ctx: Ctx, out: list[Finding]) -> None:
     params = ctx.profile.labs
     factor = exact(params.tg_mg_dl_per_mmol_l)
     value = _tg_mg_dl(lab, factor)
+    shown = f"{lab.value:g} {lab.unit}"
     if lab.unit == "mg/dL":
-        mmol = ctx.num(float(exact(lab.value) / factor), ".2f")
-        shown = ctx.text("TG_SHOWN_CONVERTED", value=ctx.num(lab.value), unit=lab.unit, mmol=mmol)
-    else:
-        shown = ctx.text("TG_SHOWN", value=ctx.num(lab.value), unit=lab.unit)
-    where = ctx.text("TG_LATEST", shown=shown, date=ctx.date_text(lab.date))
+        shown += f" = {float(exact(lab.value) / factor):.2f} mmol/L"
+    where = f"Latest triglycerides {shown} ({lab.date.isoformat()})"
     if value >= exact(params.tg_severe_mmol_l) * factor:
-        out.append(ctx.say(
-            "TG_SEVERE", "block", "TG_SEVERE", "labs",
-            where=where, threshold=ctx.num(params.tg_severe_mmol_l),
+        out.append(ctx.finding(
+            "TG_SEVERE", "block",
+            f"{where}: {params.tg_severe_mmol_l:g} mmol/L or more, risk of pancreatitis.", "labs",
         ))  # fmt: skip
     elif value > exact(params.tg_high_mmol_l) * factor:
-        out.append(ctx.say(
-            "TG_HIGH", "warn", "TG_HIGH", "labs",
-            where=where, threshold=ctx.num(params.tg_high_mmol_l),
+        out.append(ctx.finding(
+            "TG_HIGH", "warn", f"{where}: above {params.tg_high_mmol_l:g} mmol/L.", "labs"
         ))  # fmt: skip
 
 
@@ -98,22 +94,19 @@ def _liver(ctx: Ctx, out: list[Finding]) -> None:
         if lab is None or lab.uln is None:
             continue
         value, uln = exact(lab.value), exact(lab.uln)
-        text = ctx.text(
-            "LIVER_RESULT", test=ctx.text(f"LAB_{test}"), value=ctx.num(lab.value),
-            uln=ctx.num(lab.uln), date=ctx.date_text(lab.date),
-        )  # fmt: skip
+        text = f"{test} {lab.value:g} U/L (ULN {lab.uln:g}, {lab.date.isoformat()})"
         if value > multiple * uln:
             severe.append(text)
         elif value > uln:
             high.append(text)
-    and_word = f" {ctx.text('JOIN_AND')} "
     if severe:
-        out.append(ctx.say(
-            "LIVER_ENZYMES_SEVERE", "block", "LIVER_ENZYMES_SEVERE", "labs",
-            results=and_word.join(severe), multiple=ctx.num(multiple),
+        out.append(ctx.finding(
+            "LIVER_ENZYMES_SEVERE", "block",
+            f"Latest {' and '.join(severe)} above {multiple:g} times the upper limit of normal.",
+            "labs",
         ))  # fmt: skip
     elif high:
-        out.append(ctx.say(
-            "LIVER_ENZYMES_HIGH", "warn", "LIVER_ENZYMES_HIGH", "labs",
-            results=and_word.join(high),
+        out.append(ctx.finding(
+            "LIVER_ENZYMES_HIGH", "warn",
+            f"Latest {' and '.join(high)} above the upper limit of normal.", "labs",
         ))  # fmt: skip

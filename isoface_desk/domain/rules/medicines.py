@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from isoface_desk.domain.dose import exact
-from isoface_desk.domain.findings import Finding
+from isoface_desk.domain.findings import Finding, join_names
 from isoface_desk.domain.profiles import Severity
 from isoface_desk.domain.rules.context import Ctx
 
@@ -23,14 +23,17 @@ CLASS_FINDINGS: tuple[tuple[str, str, Severity], ...] = (
     ("anticonvulsant-bone", "ANTICONVULSANT_BONE", "warn"),
     ("hepatotoxic", "HEPATOTOXIC", "warn"),
 )
-#: Finding code -> (severity, conditions that give it); the message is the code's.
-CONDITION_FINDINGS: tuple[tuple[str, Severity, tuple[str, ...]], ...] = (
-    ("HEPATIC_INSUFFICIENCY", "block", ("hepatic-insufficiency",)),
-    ("HYPERVITAMINOSIS_A", "block", ("hypervitaminosis-a",)),
-    ("HYPERLIPIDAEMIA", "warn", ("hyperlipidaemia",)),
+#: Finding code -> (severity, conditions that give it, what the message says).
+CONDITION_FINDINGS: tuple[tuple[str, Severity, tuple[str, ...], str], ...] = (
+    ("HEPATIC_INSUFFICIENCY", "block", ("hepatic-insufficiency",),
+     "isotretinoin is contraindicated"),
+    ("HYPERVITAMINOSIS_A", "block", ("hypervitaminosis-a",), "isotretinoin is contraindicated"),
+    ("HYPERLIPIDAEMIA", "warn", ("hyperlipidaemia",), "monitor lipids closely"),
     ("PSYCHIATRIC_HISTORY", "warn",
-     ("depression-history", "psychosis-history", "self-harm-history")),
-    ("IBD_HISTORY", "warn", ("inflammatory-bowel-disease",)),
+     ("depression-history", "psychosis-history", "self-harm-history"),
+     "monitor mood closely and involve mental-health care"),
+    ("IBD_HISTORY", "warn", ("inflammatory-bowel-disease",),
+     "isotretinoin has been associated with inflammatory bowel disease"),
 )  # fmt: skip
 
 
@@ -43,9 +46,11 @@ def check(ctx: Ctx, out: list[Finding]) -> None:
     _conditions(ctx, out, CONDITION_FINDINGS[:2])
     min_age = ctx.profile.patient.min_age_years
     if ctx.age < min_age:
-        out.append(ctx.say(
-            "AGE_UNDER_12", "block", "AGE_UNDER_12", "patient.birth_date",
-            age=ctx.age, min_age=min_age,
+        out.append(ctx.finding(
+            "AGE_UNDER_12", "block",
+            f"The patient is {ctx.age} years old: isotretinoin is not for patients under "
+            f"{min_age}.",
+            "patient.birth_date",
         ))  # fmt: skip
     _conditions(ctx, out, CONDITION_FINDINGS[2:])
 
@@ -58,22 +63,22 @@ def _medicine_class(
         return
     meds = [ctx.visit.medications[i] for i in indexes]
     med_class = ctx.catalog.medicine_class(class_id)
-    names = ctx.join(m.name for m in meds)
-    key = code if len({m.name for m in meds}) == 1 else f"{code}_MANY"
+    names = join_names(m.name for m in meds)
+    verb = "is" if len({m.name for m in meds}) == 1 else "are each"
     extra = ""
     if class_id == "vitamin-a":
         doses = [m.daily_iu for m in meds]
         limit = ctx.profile.dose.vitamin_a_warn_max_daily_iu
         if all(d is not None for d in doses):
             total = sum((exact(d) for d in doses if d is not None), Decimal(0))
-            extra = " " + ctx.text("VITAMIN_A_TOTAL", total=ctx.num(total.normalize(), ",f"))
+            extra = f" ({total.normalize():,f} IU a day in total)"
             if total <= exact(limit):
                 severity = "warn"
         else:
-            extra = " " + ctx.text("VITAMIN_A_NO_IU")
-    out.append(ctx.say(
-        code, severity, key, f"medications[{indexes[0]}]",
-        names=names, extra=extra, label=med_class.label, risk=med_class.risk,
+            extra = " (daily IU not given)"
+    out.append(ctx.finding(
+        code, severity, f"{names}{extra} {verb} {med_class.label}: {med_class.risk}.",
+        f"medications[{indexes[0]}]",
     ))  # fmt: skip
 
 
@@ -84,9 +89,10 @@ def _allergies(ctx: Ctx, out: list[Finding]) -> None:
         allergies[a].label for a in patient.allergies if allergies[a].contraindicates_isotretinoin
     ]
     if contra:
-        out.append(ctx.say(
-            "ALLERGY_ISOTRETINOIN", "block", "ALLERGY_ISOTRETINOIN", "patient.allergies",
-            allergies=ctx.join(contra),
+        out.append(ctx.finding(
+            "ALLERGY_ISOTRETINOIN", "block",
+            f"Allergy to {join_names(contra)}: isotretinoin is contraindicated.",
+            "patient.allergies",
         ))  # fmt: skip
     product = ctx.visit.product
     if product is None:
@@ -96,25 +102,24 @@ def _allergies(ctx: Ctx, out: list[Finding]) -> None:
     for allergy in sorted(set(patient.allergies)):
         hits = present.intersection(allergies[allergy].excipients)
         if hits:
-            pairs.append(ctx.text(
-                "ALLERGY_EXCIPIENT_PAIR",
-                label=allergies[allergy].label, excipients=", ".join(sorted(hits)),
-            ))  # fmt: skip
+            pairs.append(f"{allergies[allergy].label} allergy ({', '.join(sorted(hits))})")
     if pairs:
-        out.append(ctx.say(
-            "ALLERGY_EXCIPIENT", "block", "ALLERGY_EXCIPIENT", "product.excipients",
-            product=product.name, pairs="; ".join(pairs),
+        out.append(ctx.finding(
+            "ALLERGY_EXCIPIENT", "block",
+            f"{product.name} contains an excipient the patient is allergic to: "
+            f"{'; '.join(pairs)}.",
+            "product.excipients",
         ))  # fmt: skip
 
 
 def _conditions(
-    ctx: Ctx, out: list[Finding], rules: tuple[tuple[str, Severity, tuple[str, ...]], ...]
+    ctx: Ctx, out: list[Finding], rules: tuple[tuple[str, Severity, tuple[str, ...], str], ...]
 ) -> None:
     present = set(ctx.visit.patient.conditions)
     conditions = ctx.catalog.codes.conditions
-    for code, severity, codes in rules:
+    for code, severity, codes, advice in rules:
         found = [conditions[c].label for c in codes if c in present]
         if found:
-            out.append(ctx.say(
-                code, severity, code, "patient.conditions", conditions=ctx.join(found)
+            out.append(ctx.finding(
+                code, severity, f"{join_names(found)}: {advice}.", "patient.conditions"
             ))  # fmt: skip

@@ -23,28 +23,37 @@ def check(ctx: Ctx, out: list[Finding]) -> None:
         return
     visit = ctx.visit
     if not visit.indication_confirmed:
-        out.append(ctx.say(
-            "INDICATION_NOT_CONFIRMED", "block", "INDICATION_NOT_CONFIRMED", "indication_confirmed"
+        out.append(ctx.finding(
+            "INDICATION_NOT_CONFIRMED", "block",
+            "The indication is not confirmed (severe or refractory acne, other treatment "
+            "failed or unsuitable).",
+            "indication_confirmed",
         ))  # fmt: skip
     given = set(visit.counselling)
     required = required_counselling(ctx.profile, ctx.catalog, ctx.potential)
     missing = [c for c in required if c not in given]
     if missing:
         labels = {i.code: i.label for i in ctx.catalog.codes.counselling}
-        out.append(ctx.say(
-            "COUNSELLING_INCOMPLETE", "block", "COUNSELLING_INCOMPLETE", "counselling",
-            items=", ".join(f"{labels[c]} ({c})" for c in missing),
+        out.append(ctx.finding(
+            "COUNSELLING_INCOMPLETE", "block",
+            "Counselling not recorded: " + ", ".join(f"{labels[c]} ({c})" for c in missing) + ".",
+            "counselling",
         ))  # fmt: skip
     scope = ctx.profile.pregnancy.consent_required_for
     if (scope == "all" or ctx.potential) and not visit.consent_signed:
-        out.append(ctx.say("CONSENT_MISSING", "block", "CONSENT_MISSING", "consent_signed"))
+        out.append(ctx.finding(
+            "CONSENT_MISSING", "block",
+            "The signed acknowledgement of risk (consent) is missing.", "consent_signed",
+        ))  # fmt: skip
     params = ctx.profile.patient
     if (
         params.second_prescriber_required
         and ctx.age < params.second_prescriber_under_age
         and visit.second_prescriber is None
     ):
-        out.append(ctx.say(
-            "SECOND_PRESCRIBER_MISSING", "block", "SECOND_PRESCRIBER_MISSING", "second_prescriber",
-            age=params.second_prescriber_under_age,
+        out.append(ctx.finding(
+            "SECOND_PRESCRIBER_MISSING", "block",
+            f"The patient is under {params.second_prescriber_under_age}: a second prescriber "
+            "must agree with starting isotretinoin.",
+            "second_prescriber",
         ))  # fmt: skip

@@ -18,7 +18,11 @@ def check(ctx: Ctx, out: list[Finding]) -> None:
         return
     patient = ctx.visit.patient
     if patient.breastfeeding:
-        out.append(ctx.say("BREASTFEEDING", "block", "BREASTFEEDING", "patient.breastfeeding"))
+        out.append(ctx.finding(
+            "BREASTFEEDING", "block",
+            "The patient is breastfeeding: isotretinoin is contraindicated.",
+            "patient.breastfeeding",
+        ))  # fmt: skip
     if not ctx.potential:
         _reason(ctx, out)
     else:
@@ -27,7 +31,10 @@ def check(ctx: Ctx, out: list[Finding]) -> None:
 
 def _pregnant(ctx: Ctx, out: list[Finding]) -> None:
     if ctx.visit.patient.pregnant:
-        out.append(ctx.say("PREGNANT", "block", "PREGNANT", "patient.pregnant"))
+        out.append(ctx.finding(
+            "PREGNANT", "block", "The patient is pregnant: isotretinoin is contraindicated.",
+            "patient.pregnant",
+        ))  # fmt: skip
         return
     days = ctx.profile.pregnancy.positive_test_days
     positives = [
@@ -36,9 +43,11 @@ def _pregnant(ctx: Ctx, out: list[Finding]) -> None:
     ]  # fmt: skip
     if positives:
         newest = max(t.date for t in positives)
-        out.append(ctx.say(
-            "PREGNANT", "block", "PREGNANT_POSITIVE_TEST", "pregnancy_tests",
-            date=ctx.date_text(newest), days=days,
+        out.append(ctx.finding(
+            "PREGNANT", "block",
+            f"A positive pregnancy test dated {newest.isoformat()} (within {days} days before "
+            "the visit): isotretinoin is contraindicated.",
+            "pregnancy_tests",
         ))  # fmt: skip
 
 
@@ -48,11 +57,14 @@ def _reason(ctx: Ctx, out: list[Finding]) -> None:
     if reason is not None and reason in accepted:
         return
     if reason is None:
-        message = ctx.text("POTENTIAL_REASON_INVALID_NONE")
+        message = "The patient is recorded as unable to get pregnant without a reason."
     else:
         known = ctx.catalog.codes.reasons.get(reason)
         label = known.label if known else reason
-        message = ctx.text("POTENTIAL_REASON_INVALID", label=label, profile=ctx.profile.title)
+        message = (
+            f"The reason given for being unable to get pregnant ({label}) is not accepted "
+            f"under {ctx.profile.title}: the patient stays in the 'can get pregnant' category."
+        )
     out.append(
         ctx.finding("POTENTIAL_REASON_INVALID", "block", message, "patient.potential_reason")
     )
@@ -73,32 +85,39 @@ def _tests(ctx: Ctx, out: list[Finding]) -> None:
     negatives = [t for t in ctx.visit.pregnancy_tests if t.result == "negative"]
     field = "pregnancy_tests"
     if not negatives:
-        out.append(ctx.say("PREGNANCY_TEST_MISSING", "block", "PREGNANCY_TEST_MISSING", field))
+        out.append(ctx.finding(
+            "PREGNANCY_TEST_MISSING", "block",
+            "No negative pregnancy test is on record for a patient who can get pregnant.", field,
+        ))  # fmt: skip
         return
     in_window = [t for t in negatives if 0 <= ctx.days_before(t.date) <= window]
     if not in_window:
         newest = max(t.date for t in negatives)
-        out.append(ctx.say(
-            "PREGNANCY_TEST_STALE", "block", "PREGNANCY_TEST_STALE", field,
-            date=ctx.date_text(newest), ago=ctx.days_before(newest), window=window,
+        out.append(ctx.finding(
+            "PREGNANCY_TEST_STALE", "block",
+            f"The newest negative pregnancy test ({newest.isoformat()}, "
+            f"{ctx.days_before(newest)} days before the visit) is older than {window} days.",
+            field,
         ))  # fmt: skip
         return
     qualifying = [t for t in in_window if accepted_setting(ctx, t)]
     if not qualifying:
-        settings = ", ".join(sorted({_setting_text(ctx, t) for t in in_window}))
-        out.append(ctx.say(
-            "PREGNANCY_TEST_SETTING", "block", "PREGNANCY_TEST_SETTING", field,
-            window=window, settings=settings, profile=ctx.profile.title,
+        settings = ", ".join(sorted({_setting_text(t) for t in in_window}))
+        out.append(ctx.finding(
+            "PREGNANCY_TEST_SETTING", "block",
+            f"The negative pregnancy tests within {window} days ({settings}) were not done in "
+            f"a setting accepted for this visit under {ctx.profile.title}.",
+            field,
         ))  # fmt: skip
         return
     if ctx.initiation and ctx.profile.pregnancy.second_test_required:
         _second_test(ctx, out, negatives, qualifying)
 
 
-def _setting_text(ctx: Ctx, test: PregnancyTest) -> str:
+def _setting_text(test: PregnancyTest) -> str:
     if test.setting == "home" and test.verification is None:
-        return ctx.text("SETTING_home_unverified")
-    return ctx.text(f"SETTING_{test.setting}")
+        return "home, unverified"
+    return test.setting
 
 
 def _second_test(
@@ -110,7 +129,9 @@ def _second_test(
         other = test is not newest and accepted_setting(ctx, test)
         if other and (newest.date - test.date).days >= gap:
             return
-    out.append(ctx.say(
-        "SECOND_TEST_MISSING", "block", "SECOND_TEST_MISSING", "pregnancy_tests",
-        gap=gap, date=ctx.date_text(newest.date),
+    out.append(ctx.finding(
+        "SECOND_TEST_MISSING", "block",
+        f"A second negative pregnancy test at least {gap} days before the one of "
+        f"{newest.date.isoformat()} is needed before starting.",
+        "pregnancy_tests",
     ))  # fmt: skip
