@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QApplication
 import isoface_desk.config as config
 from isoface_desk.domain.language import SOURCE_LANGUAGE, Lang, normalise_lang
 
-log = logging.getLogger("isoface.ui.i18n")
+log = logging.getLogger("isoface.ui.language")
 
 #: The locale each language displays in: Colombian Spanish first (dd/mm/aaaa, decimal comma).
 LOCALES: dict[Lang, tuple[QLocale.Language, QLocale.Country]] = {

@@ -197,7 +197,7 @@ def test_the_cli_runs_under_umask_077_and_gives_it_back(
 def test_the_app_runs_under_umask_077_and_gives_it_back(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[int] = []
     monkeypatch.setattr(
-        app_module, "_run_gui", lambda _url, _demo: seen.append(current_umask()) or 0
+        app_module, "_run_gui", lambda _url, _demo, _country: seen.append(current_umask()) or 0
     )
     assert app_module.run_gui("sqlite:////nowhere/x.sqlite3") == 0
     assert seen == [0o077] and current_umask() == 0o022
