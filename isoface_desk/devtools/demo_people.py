@@ -11,7 +11,6 @@ from isoface_desk.storage.repositories.patients import PatientData
 
 #: The original demo's patient names (the first four are the names every document must
 #: render, issue 2); each country's demo has its own (devtools/demo_country.py).
-DemoName = DemoPerson
 NAMES: tuple[DemoPerson, ...] = DEFAULT.people
 
 GIVEN: tuple[tuple[str, str], ...] = (

@@ -18,15 +18,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from isoface_desk.config import PROJECT_ROOT
 from isoface_desk.domain.language import LANGUAGES, SOURCE_LANGUAGE
+from isoface_desk.ui.i18n import qt_tool
 
 TS_DIR = PROJECT_ROOT / "resources" / "i18n"
 STAGING_DIR = Path(os.environ.get("ISOFACE_I18N_STAGING", "/work/i18n-staging"))
@@ -39,12 +38,6 @@ def ts_path(lang: str) -> Path:
 
 def qm_path(lang: str) -> Path:
     return TS_DIR / f"isoface_{lang}.qm"
-
-
-def qt_tool(name: str) -> str:
-    """pyside6-lupdate / pyside6-lrelease next to this interpreter, else on PATH."""
-    here = str(Path(sys.executable).parent)
-    return shutil.which(f"pyside6-{name}", path=here) or f"pyside6-{name}"
 
 
 def sources() -> list[Path]:

@@ -95,11 +95,6 @@ def _default_catalog(forms_dir: Path, lang: Lang) -> Catalog:
     return load_catalog(forms_dir, lang)
 
 
-def catalog_in(forms_dir: Path, lang: Lang) -> Catalog:
-    """The catalog of `forms_dir` in `lang`, loaded once per folder and language."""
-    return _default_catalog(forms_dir.resolve(), lang)
-
-
 def default_catalog(lang: Lang = SOURCE_LANGUAGE) -> Catalog:
     """The catalog of the configured forms folder (config.forms_dir()) in `lang`, loaded
     once per language."""

@@ -15,15 +15,8 @@ Lang = Literal["en", "es"]
 LANGUAGES: Final[tuple[Lang, ...]] = ("en", "es")
 SOURCE_LANGUAGE: Final[Lang] = "en"
 
-#: The name of each language in itself, for language pickers.
-LANGUAGE_NAMES: Final[dict[Lang, str]] = {"en": "English", "es": "Español"}
-
 #: Suffix of the translated sibling of a text key in forms/ files (`label` + `label_es`).
 SUFFIXES: Final[dict[Lang, str]] = {"es": "_es"}
-
-
-def is_lang(value: object) -> bool:
-    return value in LANGUAGES
 
 
 def normalise_lang(value: object, default: Lang = SOURCE_LANGUAGE) -> Lang:

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from isoface_desk.domain.catalog import Catalog, catalog_in, default_catalog
-from isoface_desk.domain.language import Lang
+from isoface_desk.domain.catalog import Catalog, default_catalog
 from isoface_desk.services.access.auth import AuthService
 from isoface_desk.services.access.my_signature import MySignatureService
 from isoface_desk.services.access.users import UserService
@@ -92,20 +91,6 @@ class Services:
     def database(self) -> str:
         """The open database's URL without its password (ServiceBase.database)."""
         return self.auth.database
-
-    def catalog_for(self, lang: Lang) -> Catalog:
-        """The forms catalog with its texts in `lang` (the services' own catalog is in the
-        clinic's language: what signed records and the clinic's documents are written in)."""
-        if lang == self.catalog.lang:
-            return self.catalog
-        return catalog_in(self.catalog.forms_dir, lang)
-
-    def in_language(self, lang: Lang) -> Services:
-        """The same services over the same engine and clock, with the catalog in `lang`
-        (after the clinic changes its language)."""
-        if lang == self.catalog.lang:
-            return self
-        return build_services(self.engine, now=self.now, catalog=self.catalog_for(lang))
 
     def close(self) -> None:
         self.engine.dispose()

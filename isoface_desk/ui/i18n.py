@@ -77,9 +77,14 @@ def catalogue_qm(lang: Lang) -> Path | None:
     return _compile(ts, built) or (qm if qm.exists() else None)
 
 
-def _compile(ts: Path, target: Path) -> Path | None:
+def qt_tool(name: str) -> str:
+    """pyside6-<name> (lrelease, lupdate) next to this interpreter, else from PATH."""
     here = str(Path(sys.executable).parent)
-    command = shutil.which("pyside6-lrelease", path=here) or "pyside6-lrelease"
+    return shutil.which(f"pyside6-{name}", path=here) or f"pyside6-{name}"
+
+
+def _compile(ts: Path, target: Path) -> Path | None:
+    command = qt_tool("lrelease")
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         subprocess.run(
